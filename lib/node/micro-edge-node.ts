@@ -1,0 +1,114 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { k3sRegistries, k3sSiteConfig, k3sTierConfig } from '../private/k3s-config';
+import { containerdMirrorHosts, kubeletConfiguration, kubeletEnvironment } from '../private/kubelet-config';
+import { registrationLabels } from '../private/node-config';
+import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { toYaml } from '../private/yaml';
+import { EdgeSite } from '../site/edge-site';
+import { placePods, PodPlacement } from '../site/placement';
+import type { ResolvedNodeSpec } from '../site/site-spec';
+import { EDGE_ROLE_LABEL, Tier, TierProfile, tierProfile } from '../site/tier';
+import type { NodeAllocatable } from './capacity';
+
+/** A file for a node's disk (not a Kubernetes object), relative to `dist/nodes/<site>/<node>/`. */
+export interface NodeFile {
+  /** Path relative to the node's folder, e.g. `config.yaml.d/10-tier.yaml`. */
+  readonly path: string;
+  /** File content. */
+  readonly content: string;
+}
+
+/** Props of a MicroEdgeNode. */
+export interface MicroEdgeNodeProps {
+  /** The node, as resolved from the SiteSpec. */
+  readonly spec: ResolvedNodeSpec;
+}
+
+/** Annotations that make the Node label patch safe to roll out with GitOps. */
+const LABEL_PATCH_ANNOTATIONS = {
+  'edge.cdk8s.io/node-label-patch': 'Labels of a node that registered itself; apply with server-side apply, never prune',
+  // Flux: merge our labels into the live Node and never delete the Node with the bundle.
+  'kustomize.toolkit.fluxcd.io/ssa': 'Merge',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+  // Rancher Fleet (Helm): keep the Node when the bundle is removed.
+  'helm.sh/resource-policy': 'keep',
+};
+
+/**
+ * One node of a site. It writes the node's own files (k3s config drop-ins, the
+ * registry mirror, or a KubeletConfiguration for plain-kubelet nodes) and a Node
+ * label patch: the labels a kubelet may not set on itself (`node-role.kubernetes.io/edge`)
+ * and the labels that must stay reconciled after the node registered.
+ */
+export class MicroEdgeNode extends Construct {
+  /** Node name. */
+  public readonly name: string;
+  /** The node's tier. */
+  public readonly tier: Tier;
+  /** What the tier means for this node. */
+  public readonly profile: TierProfile;
+  /** The node as resolved from the SiteSpec. */
+  public readonly spec: ResolvedNodeSpec;
+  /** The Node object that carries the cluster-side labels. */
+  public readonly labelPatch: k8s.KubeNode;
+
+  public constructor(scope: Construct, id: string, props: MicroEdgeNodeProps) {
+    super(scope, id);
+    this.spec = props.spec;
+    this.name = props.spec.name;
+    this.tier = props.spec.tier;
+    this.profile = tierProfile(this.tier);
+    const site = EdgeSite.of(this).spec;
+    this.labelPatch = new k8s.KubeNode(this, 'LabelPatch', {
+      metadata: {
+        name: this.name,
+        labels: { [EDGE_ROLE_LABEL]: '', ...registrationLabels(this.spec, site) },
+        annotations: LABEL_PATCH_ANNOTATIONS,
+      },
+    });
+  }
+
+  /** Labels the node carries once registered and patched. */
+  public get labels(): Readonly<Record<string, string>> {
+    return { ...registrationLabels(this.spec, EdgeSite.of(this).spec), 'kubernetes.io/hostname': this.name, [EDGE_ROLE_LABEL]: '' };
+  }
+
+  /** Pod placement on this node only. */
+  public placeOnNode(): PodPlacement {
+    return placePods({ tiers: [this.tier], nodeName: this.name });
+  }
+
+  /** Pod placement on any node of this node's tier. */
+  public placeOnTier(): PodPlacement {
+    return placePods({ tiers: [this.tier] });
+  }
+
+  /** What the node offers to pods: capacity minus kubelet reservations and the hard eviction threshold. */
+  public get allocatable(): NodeAllocatable {
+    const kubelet = this.profile.kubelet;
+    const cpu = parseCpuMillis(this.spec.capacity.cpu)! - parseCpuMillis(kubelet.systemReserved.cpu)! - parseCpuMillis(kubelet.kubeReserved.cpu)!;
+    const memory = parseBytes(this.spec.capacity.memory)! - parseBytes(kubelet.systemReserved.memory)!
+      - parseBytes(kubelet.kubeReserved.memory)! - parseBytes(kubelet.evictionHard['memory.available'])!;
+    return { name: this.name, tier: this.tier, labels: this.labels, cpuMillis: Math.max(cpu, 0), memoryBytes: Math.max(memory, 0), maxPods: kubelet.maxPods };
+  }
+
+  /** The node's own files, for `dist/nodes/<site>/<node>/`. */
+  public files(): NodeFile[] {
+    const site = EdgeSite.of(this).spec;
+    if (this.spec.runtime === 'kubelet') {
+      return [
+        { path: 'kubelet-config.yaml', content: toYaml(kubeletConfiguration(this.spec)) },
+        { path: 'kubelet.env', content: kubeletEnvironment(this.spec, site) },
+        ...containerdMirrorHosts(site),
+      ];
+    }
+    const files: NodeFile[] = [
+      { path: 'config.yaml.d/10-tier.yaml', content: toYaml(k3sTierConfig(this.spec, site)) },
+      { path: 'config.yaml.d/20-site.yaml', content: toYaml(k3sSiteConfig(this.spec, site)) },
+    ];
+    const registries = k3sRegistries(site);
+    if (registries) files.push({ path: 'registries.yaml', content: toYaml(registries) });
+    return files;
+  }
+}

@@ -1,0 +1,50 @@
+import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
+import { kubeletProfile, registrationLabels, registrationTaint, reservationMap } from './node-config';
+
+/** KubeletConfiguration (kubelet.config.k8s.io/v1beta1) for nodes that run a plain kubelet. */
+export function kubeletConfiguration(node: ResolvedNodeSpec): Record<string, unknown> {
+  const kubelet = kubeletProfile(node);
+  const taint = registrationTaint(node);
+  return {
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    maxPods: kubelet.maxPods,
+    systemReserved: reservationMap(kubelet.systemReserved),
+    kubeReserved: reservationMap(kubelet.kubeReserved),
+    enforceNodeAllocatable: ['pods'],
+    evictionHard: { ...kubelet.evictionHard },
+    evictionMinimumReclaim: { ...kubelet.evictionMinimumReclaim },
+    imageGCHighThresholdPercent: kubelet.imageGcHighThresholdPercent,
+    imageGCLowThresholdPercent: kubelet.imageGcLowThresholdPercent,
+    ...(taint ? { registerWithTaints: [taint] } : {}),
+  };
+}
+
+/**
+ * `kubelet.env`: node labels have no KubeletConfiguration field, so they go to the
+ * kubelet's command line (`KUBELET_EXTRA_ARGS`, read by the kubeadm systemd unit).
+ */
+export function kubeletEnvironment(node: ResolvedNodeSpec, site: ResolvedSiteSpec): string {
+  const labels = Object.entries(registrationLabels(node, site)).map(([k, v]) => `${k}=${v}`).join(',');
+  return `KUBELET_EXTRA_ARGS="--node-labels=${labels}"\n`;
+}
+
+/**
+ * containerd `certs.d/<registry>/hosts.toml` files that send pulls through the
+ * site's mirror first, falling back to the registry itself.
+ */
+export function containerdMirrorHosts(site: ResolvedSiteSpec): { path: string; content: string }[] {
+  const mirror = site.registryMirror;
+  if (!mirror) return [];
+  return mirror.registries.map((registry) => {
+    const dir = registry === '*' ? '_default' : registry;
+    const upstream = registry === 'docker.io' ? 'https://registry-1.docker.io' : `https://${registry}`;
+    const lines = [
+      ...(registry === '*' ? [] : [`server = "${upstream}"`, '']),
+      `[host."${mirror.endpoint}"]`,
+      '  capabilities = ["pull", "resolve"]',
+      ...(mirror.caFile ? [`  ca = "${mirror.caFile}"`] : []),
+    ];
+    return { path: `containerd/certs.d/${dir}/hosts.toml`, content: `${lines.join('\n')}\n` };
+  });
+}

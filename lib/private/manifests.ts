@@ -1,0 +1,59 @@
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { Problem } from './problems';
+import { toYaml } from './yaml';
+
+/** A file of the output, relative to the output root. */
+export interface OutputFile {
+  /** Relative path with forward slashes. */
+  readonly path: string;
+  /** File content. */
+  readonly content: string;
+}
+
+/** Folder of cluster-scoped objects in a site's folder; no namespace can be named like it. */
+export const CLUSTER_SCOPED_DIR = '_cluster';
+
+/**
+ * Runs every construct's validations under `root` and returns the problems with
+ * their construct paths. Unlike `App.synth()`, it keeps each problem separate, so
+ * they can be reported together with the inventory's.
+ */
+export function validateConstructs(root: IConstruct): Problem[] {
+  const problems: Problem[] = [];
+  for (const construct of root.node.findAll()) {
+    for (const message of construct.node.validate()) problems.push({ path: construct.node.path, message });
+  }
+  return problems;
+}
+
+/** The resolved JSON of every API object under `root`, in construct order. */
+export function apiObjectsOf(root: IConstruct): any[] {
+  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+}
+
+/** The file a Kubernetes object is written to inside its site's folder. */
+export function manifestPath(object: any): string {
+  const folder = object.metadata?.namespace ?? CLUSTER_SCOPED_DIR;
+  return `${folder}/${String(object.kind).toLowerCase()}-${object.metadata?.name}.yaml`;
+}
+
+/**
+ * One file per object plus a `kustomization.yaml` that lists them, under
+ * `prefix`. Two objects that would share a file (same kind, namespace and name)
+ * are a problem, never a silent overwrite.
+ */
+export function manifestFiles(prefix: string, objects: readonly any[], problems: Problem[]): OutputFile[] {
+  const byPath = new Map<string, OutputFile>();
+  for (const object of objects) {
+    const relative = manifestPath(object);
+    if (byPath.has(relative)) {
+      problems.push({ path: prefix, message: `two objects are both ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}; names must be unique per kind and namespace` });
+      continue;
+    }
+    byPath.set(relative, { path: `${prefix}/${relative}`, content: toYaml(object) });
+  }
+  const resources = [...byPath.keys()].sort();
+  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
+  return [...[...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), { path: `${prefix}/kustomization.yaml`, content: toYaml(kustomization) }];
+}

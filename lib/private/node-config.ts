@@ -1,0 +1,48 @@
+import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
+import type { KubeletProfile, Reservation } from '../site/tier';
+import { EDGE_TAINT_KEY, tierProfile } from '../site/tier';
+
+/**
+ * The node-level settings of a node as plain data, shared by the k3s config
+ * drop-ins and the KubeletConfiguration so both runtimes get the same kubelet.
+ */
+
+/** The taint a node registers with, or undefined for server nodes. */
+export function registrationTaint(node: ResolvedNodeSpec): { key: string; value: string; effect: 'NoSchedule' } | undefined {
+  // A server node also runs the cluster's own add-ons (CoreDNS, metrics-server, the
+  // local-path provisioner), which do not tolerate the edge taint: tainting it
+  // would leave a single-node site without DNS. Server nodes carry the tier labels
+  // only; workloads still reach them through the tier nodeSelector.
+  if (node.role === 'server') return undefined;
+  return { key: EDGE_TAINT_KEY, value: node.tier, effect: 'NoSchedule' };
+}
+
+/** Labels a node sets on itself at registration (a kubelet may set these under NodeRestriction). */
+export function registrationLabels(node: ResolvedNodeSpec, site: ResolvedSiteSpec): Record<string, string> {
+  const labels: Record<string, string> = { 'edge.tier': node.tier, 'edge.site': site.name };
+  if (site.region) labels['topology.kubernetes.io/region'] = site.region;
+  if (site.zone) labels['topology.kubernetes.io/zone'] = site.zone;
+  if (node.accelerator) labels.accelerator = node.accelerator.kind;
+  Object.assign(labels, node.labels);
+  return sortKeys(labels);
+}
+
+/** The kubelet profile of the node's tier. */
+export function kubeletProfile(node: ResolvedNodeSpec): KubeletProfile {
+  return tierProfile(node.tier).kubelet;
+}
+
+/** A reservation in the kubelet's map form. */
+export function reservationMap(reservation: Reservation): Record<string, string> {
+  return { 'cpu': reservation.cpu, 'memory': reservation.memory, 'ephemeral-storage': reservation.ephemeralStorage };
+}
+
+/** `a=1,b=2` from a map, keys sorted (the kubelet's flag syntax for maps). */
+export function joinMap(map: Readonly<Record<string, string>>, separator = '='): string {
+  return Object.keys(map).sort().map((k) => `${k}${separator}${map[k]}`).join(',');
+}
+
+/** A copy of a string map with sorted keys. */
+export function sortKeys(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]]));
+}

@@ -1,0 +1,182 @@
+import type { EdgeAppOptions } from '../site/edge-app';
+import {
+  DEFAULT_CONNECTIVITY, DEFAULT_KUBERNETES_VERSION, DEFAULT_MIRRORED_REGISTRIES, DEFAULT_TOKEN_FILE, K3S_COMPONENTS,
+  KUBERNETES_VERSIONS, KubernetesVersion, ResolvedNodeSpec, ResolvedSiteSpec,
+} from '../site/site-spec';
+import { TIERS } from '../site/tier';
+import { DURATION_RULE, parseDurationSeconds } from './duration';
+import { checkEdgeAppOptions } from './edge-app-rules';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from './names';
+import { cidrProblem } from './network';
+import { childPath, Problems } from './problems';
+import { readApp } from './read-app';
+import { readNode } from './read-node';
+import { describe, MappingReader } from './reader';
+
+export const SITE_KEYS = [
+  'name', 'location', 'tier', 'region', 'zone', 'kubernetesVersion', 'cluster', 'nodes', 'network', 'connectivity',
+  'registryMirror', 'namespaces', 'apps',
+];
+export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror'];
+const CLUSTER_KEYS = ['serverUrl', 'tokenFile', 'disable'];
+const NETWORK_KEYS = ['siteCidrs', 'cloudCidrs', 'cni'];
+const CONNECTIVITY_KEYS = ['offlineTolerance', 'syncInterval'];
+const MIRROR_KEYS = ['endpoint', 'registries', 'caFile'];
+/** Namespaces a site may not declare: Kubernetes owns them. */
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** Namespaces every site has. */
+export const PLATFORM_NAMESPACES = ['edge-system', 'monitoring'];
+
+/**
+ * Reads one site, with the fleet defaults as fallback, and checks every rule that
+ * involves only this site. Returns undefined when the site is too broken to resolve.
+ */
+export function readSite(value: unknown, path: string, problems: Problems, defaults?: MappingReader): ResolvedSiteSpec | undefined {
+  const r = MappingReader.of(value, path, problems, SITE_KEYS, defaults);
+  if (!r) return undefined;
+  r.require('name', 'the site name (DNS-1123 label)');
+  r.require('nodes', 'the list of the site\'s nodes');
+  const name = r.string('name', dns1123LabelProblem);
+  const tier = r.oneOf('tier', TIERS) ?? 'micro';
+  const location = r.string('location');
+  const region = r.string('region', labelValueProblem);
+  const zone = r.string('zone', labelValueProblem);
+  const kubernetesVersion = readKubernetesVersion(r);
+  const nodes = readNodes(r, problems, tier);
+  const cluster = readCluster(r, nodes);
+  const network = readNetwork(r);
+  const connectivity = readConnectivity(r);
+  const registryMirror = readRegistryMirror(r, problems);
+  const apps = (r.list('apps') ?? []).map((item) => ({ app: readApp(item.value, item.path, problems), path: item.path }));
+  const namespaces = readNamespaces(r, apps.map((a) => a.app).filter((a): a is EdgeAppOptions => a !== undefined));
+
+  if (nodes === undefined) return undefined;
+  // The apps are checked even when the name is wrong, so one run reports both.
+  const site: ResolvedSiteSpec = {
+    name: name ?? String(r.raw('name') ?? ''), tier, kubernetesVersion, cluster, nodes, network, connectivity, namespaces,
+    apps: apps.flatMap((a) => (a.app ? [a.app] : [])),
+    ...(location !== undefined ? { location } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(zone !== undefined ? { zone } : {}),
+    ...(registryMirror ? { registryMirror } : {}),
+  };
+  checkApps(site, apps, problems);
+  return name === undefined ? undefined : site;
+}
+
+function readKubernetesVersion(r: MappingReader): KubernetesVersion {
+  const raw = r.raw('kubernetesVersion');
+  if (typeof raw === 'number') {
+    r.report('kubernetesVersion', `must be a quoted string such as "1.30" (YAML reads an unquoted ${raw} as a number); allowed: ${KUBERNETES_VERSIONS.join(', ')}`);
+    return DEFAULT_KUBERNETES_VERSION;
+  }
+  return r.oneOf('kubernetesVersion', KUBERNETES_VERSIONS) ?? DEFAULT_KUBERNETES_VERSION;
+}
+
+function readNodes(r: MappingReader, problems: Problems, tier: ResolvedSiteSpec['tier']): ResolvedNodeSpec[] | undefined {
+  const items = r.list('nodes');
+  if (!items) return undefined;
+  if (items.length === 0) {
+    r.report('nodes', 'must list at least one node');
+    return undefined;
+  }
+  const nodes: ResolvedNodeSpec[] = [];
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const node = readNode(item.value, item.path, problems, tier, items.length === 1);
+    if (!node) continue;
+    const first = seen.get(node.name);
+    if (first) problems.add(childPath(item.path, 'name'), `node name "${node.name}" is already used by ${first}`);
+    else seen.set(node.name, item.path);
+    nodes.push(node);
+  }
+  const servers = nodes.filter((n) => n.role === 'server');
+  if (servers.length > 1) {
+    r.report('nodes', `has ${servers.length} server nodes (${servers.map((n) => n.name).join(', ')}); a site runs one server node (highly available control planes are not supported yet)`);
+  }
+  return nodes;
+}
+
+function readCluster(r: MappingReader, nodes: ResolvedNodeSpec[] | undefined): ResolvedSiteSpec['cluster'] {
+  const c = r.mapping('cluster', CLUSTER_KEYS) ?? MappingReader.empty(childPath(r.path, 'cluster'), r.problems, CLUSTER_KEYS);
+  const serverUrl = c.string('serverUrl', (v) => urlProblem(v, ['https:']));
+  const tokenFile = c.string('tokenFile', absolutePathProblem) ?? DEFAULT_TOKEN_FILE;
+  const disable = (c.stringList('disable', (v) => ((K3S_COMPONENTS as readonly string[]).includes(v) ? undefined : `"${v}" is not a packaged k3s component; allowed: ${K3S_COMPONENTS.join(', ')}`)) ?? []) as ResolvedSiteSpec['cluster']['disable'];
+  const agents = (nodes ?? []).filter((n) => n.role === 'agent');
+  if (agents.length > 0 && serverUrl === undefined && !c.has('serverUrl')) {
+    r.problems.add(childPath(childPath(r.path, 'cluster'), 'serverUrl'), `is required: agent nodes (${agents.map((n) => n.name).join(', ')}) join the server at this URL, e.g. https://10.0.0.10:6443`);
+  }
+  return { tokenFile, disable: [...new Set(disable)].sort(), ...(serverUrl !== undefined ? { serverUrl } : {}) };
+}
+
+function readNetwork(r: MappingReader): ResolvedSiteSpec['network'] {
+  const n = r.mapping('network', NETWORK_KEYS);
+  return {
+    siteCidrs: n?.stringList('siteCidrs', cidrProblem) ?? [],
+    cloudCidrs: n?.stringList('cloudCidrs', cidrProblem) ?? [],
+    cni: n?.oneOf('cni', ['kubernetes', 'cilium'] as const) ?? 'kubernetes',
+  };
+}
+
+function readConnectivity(r: MappingReader): ResolvedSiteSpec['connectivity'] {
+  const c = r.mapping('connectivity', CONNECTIVITY_KEYS);
+  const duration = (v: string) => ((parseDurationSeconds(v) ?? 0) > 0 ? undefined : `${describe(v)} is not ${DURATION_RULE}`);
+  const offlineTolerance = c?.string('offlineTolerance', duration) ?? DEFAULT_CONNECTIVITY.offlineTolerance;
+  const syncInterval = c?.string('syncInterval', duration) ?? DEFAULT_CONNECTIVITY.syncInterval;
+  if (c && parseDurationSeconds(syncInterval)! > parseDurationSeconds(offlineTolerance)!) {
+    c.report('syncInterval', `${syncInterval} is longer than the offline tolerance ${offlineTolerance}; the site would count as offline between two syncs`);
+  }
+  return { offlineTolerance, syncInterval };
+}
+
+function readRegistryMirror(r: MappingReader, problems: Problems): ResolvedSiteSpec['registryMirror'] {
+  // A site's own mirror replaces the fleet's whole, never mixing fields of the two.
+  const own = r.raw('registryMirror');
+  if (own === undefined) return undefined;
+  const m = MappingReader.of(own, r.pathOf('registryMirror'), problems, MIRROR_KEYS);
+  if (!m) return undefined;
+  m.require('endpoint', 'the mirror URL, e.g. https://registry.site.local:5000');
+  const endpoint = m.string('endpoint', (v) => urlProblem(v, ['https:', 'http:']));
+  const registries = m.stringList('registries', (v) => (v === '*' ? undefined : dns1123SubdomainProblem(v.replace(/:\d+$/, '')))) ?? DEFAULT_MIRRORED_REGISTRIES;
+  const caFile = m.string('caFile', absolutePathProblem);
+  if (endpoint === undefined) return undefined;
+  return { endpoint, registries: [...new Set(registries)], ...(caFile !== undefined ? { caFile } : {}) };
+}
+
+function readNamespaces(r: MappingReader, apps: EdgeAppOptions[]): string[] {
+  const declared = r.stringList('namespaces', (v) => dns1123LabelProblem(v)
+    ?? (RESERVED_NAMESPACES.includes(v) ? `"${v}" belongs to Kubernetes; edge workloads run in their own namespaces` : undefined)) ?? [];
+  const all = new Set([...PLATFORM_NAMESPACES, ...declared, ...apps.map((a) => a.namespace)]);
+  return [...all].sort();
+}
+
+function checkApps(site: ResolvedSiteSpec, apps: { app?: EdgeAppOptions; path: string }[], problems: Problems): void {
+  const seen = new Map<string, string>();
+  for (const { app, path } of apps) {
+    if (!app) continue;
+    checkEdgeAppOptions(app, site, path, problems);
+    if (RESERVED_NAMESPACES.includes(app.namespace)) {
+      problems.add(childPath(path, 'namespace'), `"${app.namespace}" belongs to Kubernetes; edge workloads run in their own namespaces`);
+    }
+    const key = `${app.namespace}/${app.name}`;
+    const first = seen.get(key);
+    if (first) problems.add(childPath(path, 'name'), `app ${key} is already defined at ${first}`);
+    else seen.set(key, path);
+  }
+}
+
+function urlProblem(value: string, protocols: string[]): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL (e.g. ${protocols[0]}//host:port)`;
+  }
+  if (!protocols.includes(url.protocol)) return `"${value}" must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}`;
+  if (!url.hostname) return `"${value}" has no host`;
+  return undefined;
+}
+
+function absolutePathProblem(value: string): string | undefined {
+  return value.startsWith('/') ? undefined : `"${value}" must be an absolute path on the node`;
+}

@@ -1,0 +1,116 @@
+import { App } from 'cdk8s';
+import { apiObjectsOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
+import { writeOutput, WriteSummary } from '../private/output-writer';
+import { Problem } from '../private/problems';
+import { EdgeSite } from './edge-site';
+import { loadInventoryFile } from './inventory';
+import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
+import { EdgeValidationError } from './validation-error';
+
+export type { OutputFile } from '../private/manifests';
+export type { WriteSummary } from '../private/output-writer';
+
+/** Props of an EdgeFleet. */
+export interface EdgeFleetProps {
+  /** The sites, as written in code or resolved from an inventory. */
+  readonly sites: readonly (SiteSpec | ResolvedSiteSpec)[];
+  /**
+   * Called with each site's chart after its components are built, to add the
+   * user's own constructs to every site.
+   * @default - nothing is added
+   */
+  readonly configureSite?: (site: EdgeSite) => void;
+}
+
+/** What one site synthesized to. */
+export interface SiteSynthesis {
+  /** Site name. */
+  readonly site: string;
+  /** Number of Kubernetes objects. */
+  readonly objectCount: number;
+  /** `sites/<site>/...` manifests and kustomization, then `nodes/<site>/<node>/...` files. */
+  readonly files: readonly OutputFile[];
+}
+
+/** The whole fleet's output. */
+export interface FleetSynthesis {
+  /** Per site, in inventory order. */
+  readonly sites: readonly SiteSynthesis[];
+  /** Every file, relative to the output folder. */
+  readonly files: readonly OutputFile[];
+}
+
+/** Output folders the fleet owns; stale files in them are removed on write. */
+export const FLEET_OUTPUT_DIRS = ['sites', 'nodes'];
+
+/**
+ * The fleet: synthesizes every site, each in its own cdk8s App (one App holding
+ * thousands of charts gets slower with every chart), and writes the output only
+ * when every site synthesized and validated.
+ */
+export class EdgeFleet {
+  /** A fleet from an inventory file; throws an EdgeValidationError listing every problem. */
+  public static fromInventoryFile(file: string, options: Omit<EdgeFleetProps, 'sites'> = {}): EdgeFleet {
+    return new EdgeFleet({ ...options, sites: loadInventoryFile(file) });
+  }
+
+  private readonly props: EdgeFleetProps;
+
+  public constructor(props: EdgeFleetProps) {
+    const names = new Set<string>();
+    const duplicates = props.sites.map((s) => s.name).filter((n) => names.has(n) || !names.add(n));
+    if (duplicates.length > 0) {
+      throw new EdgeValidationError('The fleet is invalid', duplicates.map((n) => ({ path: n, message: `site name "${n}" is used more than once` })));
+    }
+    this.props = props;
+  }
+
+  /** Names of the fleet's sites. */
+  public get siteNames(): string[] {
+    return this.props.sites.map((s) => s.name);
+  }
+
+  /**
+   * Synthesizes one site in a fresh App. Throws an EdgeValidationError with every
+   * problem of the site (invalid spec, failed construct validations, clashing names).
+   */
+  public synthSite(spec: SiteSpec | ResolvedSiteSpec): SiteSynthesis {
+    const app = new App();
+    const site = new EdgeSite(app, spec.name, { spec });
+    this.props.configureSite?.(site);
+    const problems: Problem[] = validateConstructs(app);
+    if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
+    const objects = apiObjectsOf(site);
+    const manifests = manifestFiles(`sites/${spec.name}`, objects, problems);
+    if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
+    const nodeFiles = site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content }));
+    return { site: spec.name, objectCount: objects.length, files: [...manifests, ...nodeFiles] };
+  }
+
+  /** Synthesizes every site; throws one EdgeValidationError with the problems of all sites. */
+  public synth(): FleetSynthesis {
+    const sites: SiteSynthesis[] = [];
+    const problems: Problem[] = [];
+    for (const spec of this.props.sites) {
+      try {
+        sites.push(this.synthSite(spec));
+      } catch (error) {
+        if (!(error instanceof EdgeValidationError)) throw error;
+        problems.push(...error.problems);
+      }
+    }
+    if (problems.length > 0) throw new EdgeValidationError('The fleet did not synthesize', problems);
+    return { sites, files: sites.flatMap((s) => s.files) };
+  }
+
+  /**
+   * Synthesizes and writes into `outdir` (`sites/`, `nodes/`). Nothing is written
+   * unless every site synthesized; unchanged files are not rewritten; stale files
+   * in the owned folders are removed.
+   */
+  public write(outdir: string): FleetSynthesis & { summary: WriteSummary } {
+    const synthesis = this.synth();
+    const summary = writeOutput(outdir, synthesis.files, FLEET_OUTPUT_DIRS);
+    return { ...synthesis, summary };
+  }
+}

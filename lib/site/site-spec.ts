@@ -1,0 +1,285 @@
+import type { EdgeAppOptions } from './edge-app';
+import type { Tier } from './tier';
+
+/** Kubernetes minor versions the library synthesizes for. */
+export const KUBERNETES_VERSIONS = ['1.25', '1.26', '1.27', '1.28', '1.29', '1.30', '1.31', '1.32'] as const;
+/** A supported Kubernetes minor version, e.g. `'1.30'`. */
+export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
+/** The Kubernetes version of a site that does not name one. */
+export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.30';
+
+/** Packaged k3s components a site may switch off (k3s `--disable`). */
+export const K3S_COMPONENTS = ['coredns', 'servicelb', 'traefik', 'local-storage', 'metrics-server'] as const;
+/** A packaged k3s component. */
+export type K3sComponent = (typeof K3S_COMPONENTS)[number];
+
+/** Accelerator kinds a node can declare; the node is labelled `accelerator=<kind>`. */
+export const ACCELERATOR_KINDS = ['nvidia-jetson', 'nvidia-gpu', 'intel-gpu', 'intel-vpu', 'google-coral'] as const;
+/** An accelerator kind. */
+export type AcceleratorKind = (typeof ACCELERATOR_KINDS)[number];
+
+/** How a node joins the site's cluster. */
+export type NodeRole = 'server' | 'agent';
+/** What runs the node: k3s (config drop-ins) or a plain kubelet (KubeletConfiguration). */
+export type NodeRuntime = 'k3s' | 'kubelet';
+/** How the site enforces network policy. */
+export type CniKind = 'kubernetes' | 'cilium';
+
+/** The hardware of a node, used to check that what the site places on it fits. */
+export interface NodeCapacity {
+  /** CPU quantity, e.g. `'4'`. */
+  readonly cpu: string;
+  /** Memory quantity, e.g. `'4Gi'`. */
+  readonly memory: string;
+}
+
+/** A local disk a node offers to workloads. */
+export interface DiskSpec {
+  /** Name of the disk, unique on the node (DNS-1123 label). */
+  readonly name: string;
+  /** Absolute mount path on the node, e.g. `/mnt/data`. */
+  readonly path: string;
+  /** Size, e.g. `'100Gi'`. */
+  readonly capacity: string;
+}
+
+/** An accelerator a node carries. */
+export interface AcceleratorSpec {
+  /** What kind of accelerator. */
+  readonly kind: AcceleratorKind;
+  /**
+   * How many devices.
+   * @default 1
+   */
+  readonly count?: number;
+}
+
+/** One node of a site. */
+export interface NodeSpec {
+  /** Node name (DNS-1123 label), unique in the site; also its `kubernetes.io/hostname`. */
+  readonly name: string;
+  /**
+   * The node's tier.
+   * @default - the site's tier
+   */
+  readonly tier?: Tier;
+  /**
+   * `server` runs the control plane; `agent` joins a server.
+   * @default 'server' for a site's only node, otherwise 'agent'
+   */
+  readonly role?: NodeRole;
+  /**
+   * What runs the node.
+   * @default 'k3s'
+   */
+  readonly runtime?: NodeRuntime;
+  /** The node's CPU and memory. */
+  readonly capacity: NodeCapacity;
+  /**
+   * Extra node labels (set at registration; `node-role.kubernetes.io/*` is not allowed here).
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Local disks the node offers.
+   * @default - none
+   */
+  readonly disks?: readonly DiskSpec[];
+  /**
+   * An accelerator on the node.
+   * @default - none
+   */
+  readonly accelerator?: AcceleratorSpec;
+}
+
+/** The network of a site. */
+export interface NetworkSpec {
+  /**
+   * CIDRs of the site's own LAN (devices, PLCs, cameras).
+   * @default []
+   */
+  readonly siteCidrs?: readonly string[];
+  /**
+   * CIDRs of the cloud endpoints the site talks to.
+   * @default []
+   */
+  readonly cloudCidrs?: readonly string[];
+  /**
+   * `kubernetes`: NetworkPolicy enforced by the k3s network policy controller;
+   * `cilium`: Cilium replaces flannel and enforces policy.
+   * @default 'kubernetes'
+   */
+  readonly cni?: CniKind;
+}
+
+/** How the site lives with its uplink. */
+export interface ConnectivitySpec {
+  /**
+   * How long the site must keep working with no uplink (a duration like `24h`).
+   * @default '24h'
+   */
+  readonly offlineTolerance?: string;
+  /**
+   * How often the site syncs with the cloud when it can (a duration like `5m`).
+   * @default '5m'
+   */
+  readonly syncInterval?: string;
+}
+
+/** The site's container registry mirror. */
+export interface RegistryMirrorSpec {
+  /** The mirror's URL, e.g. `https://registry.store-01.local:5000`. */
+  readonly endpoint: string;
+  /**
+   * Upstream registries served through the mirror.
+   * @default ['docker.io', 'ghcr.io', 'quay.io', 'registry.k8s.io']
+   */
+  readonly registries?: readonly string[];
+  /**
+   * Absolute path, on each node, of the CA bundle that signed the mirror's certificate.
+   * @default - the system trust store
+   */
+  readonly caFile?: string;
+}
+
+/** How the site's cluster is formed. */
+export interface ClusterSpec {
+  /**
+   * URL of the site's Kubernetes API (`https://host:6443`) that agent nodes join.
+   * Required when the site has agent nodes.
+   * @default - none
+   */
+  readonly serverUrl?: string;
+  /**
+   * Absolute path, on each node, of the file holding the join token (the token itself is never written).
+   * @default '/etc/rancher/k3s/cluster-token'
+   */
+  readonly tokenFile?: string;
+  /**
+   * Packaged k3s components the site does not run.
+   * @default []
+   */
+  readonly disable?: readonly K3sComponent[];
+}
+
+/** The typed description of one edge site, as written in the inventory or in code. */
+export interface SiteSpec {
+  /** Site name (DNS-1123 label), unique in the fleet; names the output folder. */
+  readonly name: string;
+  /**
+   * Where the site is, for people.
+   * @default - none
+   */
+  readonly location?: string;
+  /**
+   * The site's default tier, for nodes and workloads that do not name one.
+   * @default 'micro'
+   */
+  readonly tier?: Tier;
+  /**
+   * Region label value (`topology.kubernetes.io/region`) of the site's nodes.
+   * @default - none
+   */
+  readonly region?: string;
+  /**
+   * Zone label value (`topology.kubernetes.io/zone`) of the site's nodes.
+   * @default - none
+   */
+  readonly zone?: string;
+  /**
+   * Kubernetes minor version the site runs, `'1.25'` to `'1.32'` (quoted in YAML).
+   * @default '1.30'
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+  /**
+   * How the cluster is formed.
+   * @default - single server, token file at its default path
+   */
+  readonly cluster?: ClusterSpec;
+  /** The site's nodes (at least one). */
+  readonly nodes: readonly NodeSpec[];
+  /**
+   * The site's network.
+   * @default - no site or cloud CIDRs, Kubernetes NetworkPolicy
+   */
+  readonly network?: NetworkSpec;
+  /**
+   * How the site lives with its uplink.
+   * @default - 24h offline tolerance, 5m sync interval
+   */
+  readonly connectivity?: ConnectivitySpec;
+  /**
+   * The site's registry mirror.
+   * @default - images are pulled from their registries directly
+   */
+  readonly registryMirror?: RegistryMirrorSpec;
+  /**
+   * Application namespaces of the site (besides `edge-system` and `monitoring`).
+   * @default - the namespaces the apps name
+   */
+  readonly namespaces?: readonly string[];
+  /**
+   * The user's workloads.
+   * @default []
+   */
+  readonly apps?: readonly EdgeAppOptions[];
+}
+
+/** A node with every default applied. */
+export interface ResolvedNodeSpec {
+  readonly name: string;
+  readonly tier: Tier;
+  readonly role: NodeRole;
+  readonly runtime: NodeRuntime;
+  readonly capacity: NodeCapacity;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly disks: readonly DiskSpec[];
+  readonly accelerator?: Required<AcceleratorSpec>;
+}
+
+/** A site with every default applied: what constructs read. */
+export interface ResolvedSiteSpec {
+  readonly name: string;
+  readonly location?: string;
+  readonly tier: Tier;
+  readonly region?: string;
+  readonly zone?: string;
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly cluster: Required<Omit<ClusterSpec, 'serverUrl'>> & Pick<ClusterSpec, 'serverUrl'>;
+  readonly nodes: readonly ResolvedNodeSpec[];
+  readonly network: Required<NetworkSpec>;
+  readonly connectivity: Required<ConnectivitySpec>;
+  readonly registryMirror?: Required<Omit<RegistryMirrorSpec, 'caFile'>> & Pick<RegistryMirrorSpec, 'caFile'>;
+  readonly namespaces: readonly string[];
+  readonly apps: readonly EdgeAppOptions[];
+}
+
+/** Fleet-wide defaults: any site field below, used by every site that does not set it. */
+export interface FleetDefaults {
+  /** @default 'micro' */
+  readonly tier?: Tier;
+  /** @default - none */
+  readonly region?: string;
+  /** @default '1.30' */
+  readonly kubernetesVersion?: KubernetesVersion;
+  /** Merged key by key under each site's `cluster`. @default - none */
+  readonly cluster?: ClusterSpec;
+  /** Merged key by key under each site's `network`. @default - none */
+  readonly network?: NetworkSpec;
+  /** Merged key by key under each site's `connectivity`. @default - none */
+  readonly connectivity?: ConnectivitySpec;
+  /** Used by sites with no mirror of their own. @default - none */
+  readonly registryMirror?: RegistryMirrorSpec;
+}
+
+/** An inventory file: fleet defaults and the sites. */
+export interface Inventory {
+  /** Fleet-wide defaults. @default - none */
+  readonly defaults?: FleetDefaults;
+  /** The sites (at least one). */
+  readonly sites: readonly SiteSpec[];
+}
+
+export const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
+export const DEFAULT_MIRRORED_REGISTRIES = ['docker.io', 'ghcr.io', 'quay.io', 'registry.k8s.io'];
+export const DEFAULT_CONNECTIVITY: Required<ConnectivitySpec> = { offlineTolerance: '24h', syncInterval: '5m' };
