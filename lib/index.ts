@@ -2,6 +2,7 @@
 export * from './site/tier';
 export * from './site/placement';
 export * from './site/site-spec';
+export * from './site/site-components';
 export * from './site/inventory';
 export * from './site/validation-error';
 export * from './site/priority-classes';

@@ -5,6 +5,7 @@ import {
 } from '../site/site-spec';
 import { TIERS } from '../site/tier';
 import { DURATION_RULE, parseDurationSeconds } from './duration';
+import { COMPONENTS } from './components';
 import { checkEdgeAppOptions } from './edge-app-rules';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from './names';
 import { cidrProblem } from './network';
@@ -15,7 +16,7 @@ import { describe, MappingReader } from './reader';
 
 export const SITE_KEYS = [
   'name', 'location', 'tier', 'region', 'zone', 'kubernetesVersion', 'cluster', 'nodes', 'network', 'connectivity',
-  'registryMirror', 'namespaces', 'apps',
+  'registryMirror', 'namespaces', 'apps', 'components',
 ];
 export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror'];
 const CLUSTER_KEYS = ['serverUrl', 'tokenFile', 'disable'];
@@ -55,13 +56,27 @@ export function readSite(value: unknown, path: string, problems: Problems, defau
   const site: ResolvedSiteSpec = {
     name: name ?? String(r.raw('name') ?? ''), tier, kubernetesVersion, cluster, nodes, network, connectivity, namespaces,
     apps: apps.flatMap((a) => (a.app ? [a.app] : [])),
+    components: {},
     ...(location !== undefined ? { location } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(zone !== undefined ? { zone } : {}),
     ...(registryMirror ? { registryMirror } : {}),
   };
   checkApps(site, apps, problems);
-  return name === undefined ? undefined : site;
+  const resolved = { ...site, components: readComponents(r, site) };
+  return name === undefined ? undefined : resolved;
+}
+
+function readComponents(r: MappingReader, site: ResolvedSiteSpec): ResolvedSiteSpec['components'] {
+  const block = r.mapping('components', COMPONENTS.map((c) => c.key));
+  const components: Record<string, unknown> = {};
+  for (const definition of COMPONENTS) {
+    const raw = block?.raw(definition.key);
+    if (raw === undefined) continue;
+    const options = definition.read(raw, block!.pathOf(definition.key), r.problems, site);
+    if (options !== undefined) components[definition.key] = options;
+  }
+  return components as ResolvedSiteSpec['components'];
 }
 
 function readKubernetesVersion(r: MappingReader): KubernetesVersion {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fitWorkloads, WorkloadDemand } from '../node/capacity';
+import { COMPONENTS } from '../private/components';
 import { MicroEdgeNode, NodeFile } from '../node/micro-edge-node';
 import { siteLabels } from '../private/labels';
 import { formatBytes, formatCpuMillis } from '../private/quantity';
@@ -55,6 +56,10 @@ export class EdgeSite extends Chart {
     this.priorityClasses = new EdgePriorityClasses(this, 'PriorityClasses');
     this.nodes = this.spec.nodes.map((node) => new MicroEdgeNode(this, `Node-${node.name}`, { spec: node }));
     for (const app of this.spec.apps) this.addApp(app);
+    for (const component of COMPONENTS) {
+      const options = this.spec.components[component.key];
+      if (options !== undefined) component.build(this, options);
+    }
     this.node.addValidation({ validate: () => this.capacityProblems() });
   }
 

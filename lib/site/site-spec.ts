@@ -1,4 +1,5 @@
 import type { EdgeAppOptions } from './edge-app';
+import type { SiteComponentsSpec } from './site-components';
 import type { Tier } from './tier';
 
 /** Kubernetes minor versions the library synthesizes for. */
@@ -223,6 +224,11 @@ export interface SiteSpec {
    * @default []
    */
   readonly apps?: readonly EdgeAppOptions[];
+  /**
+   * The platform components the site runs, each with its options.
+   * @default - none
+   */
+  readonly components?: SiteComponentsSpec;
 }
 
 /** A node with every default applied. */
@@ -252,6 +258,7 @@ export interface ResolvedSiteSpec {
   readonly registryMirror?: Required<Omit<RegistryMirrorSpec, 'caFile'>> & Pick<RegistryMirrorSpec, 'caFile'>;
   readonly namespaces: readonly string[];
   readonly apps: readonly EdgeAppOptions[];
+  readonly components: SiteComponentsSpec;
 }
 
 /** Fleet-wide defaults: any site field below, used by every site that does not set it. */

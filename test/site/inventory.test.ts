@@ -28,6 +28,7 @@ describe('a valid inventory', () => {
       connectivity: { offlineTolerance: '24h', syncInterval: '5m' },
       namespaces: ['edge-system', 'monitoring'],
       apps: [],
+      components: {},
     });
   });
 
@@ -74,6 +75,7 @@ describe('inventory validation rules', () => {
     ['an unknown site key', rawInventory({ nodez: [] }), 'sites[0].nodez: unknown key; allowed keys here: name, location, tier'],
     ['an unknown node key', withNode({ cpu: '4' }), 'sites[0].nodes[0].cpu: unknown key; allowed keys here: name, tier, role'],
     ['an unknown app key', withApp({ imagePullPolicy: 'Always' }), 'sites[0].apps[0].imagePullPolicy: unknown key'],
+    ['an unknown component', rawInventory({ components: { databse: {} } }), 'sites[0].components.databse: unknown key'],
     ['an unknown top-level key', rawInventory({}, { fleet: {} }), 'fleet: unknown key; allowed keys here: defaults, sites'],
     ['an app pinned to a node that does not exist', withApp({ node: 'node-9' }), 'sites[0].apps[0].node: node "node-9" is not a node of site site-a; nodes: node-1'],
     ['a node without capacity', rawInventory({ nodes: [{ name: 'node-1' }] }), "sites[0].nodes[0].capacity: is required: the node's cpu and memory"],
