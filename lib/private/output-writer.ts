@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { OutputFile } from './manifests';
 
 /** What a write changed. */
@@ -35,33 +35,55 @@ export function writeOutput(outdir: string, files: readonly OutputFile[], ownedD
     renameSync(temporary, target);
     written++;
   }
+  return { written, unchanged, removed: removeStaleFiles(outdir, ownedDirs, wanted) };
+}
+
+/**
+ * Removes the files under `dirs` (relative to `outdir`) that `wanted` does not list,
+ * then the folders left empty. Returns how many files were removed.
+ */
+export function removeStaleFiles(outdir: string, dirs: readonly string[], wanted: ReadonlySet<string>): number {
   let removed = 0;
-  for (const dir of ownedDirs) {
+  for (const dir of dirs) {
     const root = join(outdir, dir);
     if (!existsSync(root)) continue;
-    for (const file of listFiles(root)) {
-      const rel = relative(outdir, file).split(sep).join('/');
+    for (const rel of listFiles(root, dir)) {
       if (!wanted.has(rel)) {
-        unlinkSync(file);
+        unlinkSync(join(outdir, rel));
         removed++;
       }
     }
     removeEmptyDirs(root);
   }
-  return { written, unchanged, removed };
+  return removed;
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}
-
-function removeEmptyDirs(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) removeEmptyDirs(path);
+/**
+ * Every file under a folder, recursively, as `prefix/relative/path` with forward
+ * slashes (the form output paths take). Folder entries are read with their types,
+ * so a fleet of thousands of sites is listed without a stat per file.
+ */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...listFiles(join(dir, entry.name), rel));
+    else files.push(rel);
   }
-  if (readdirSync(dir).length === 0) rmdirSync(dir);
+  return files;
+}
+
+/** Removes the empty folders under `dirs` (relative to `outdir`). */
+export function pruneEmptyDirs(outdir: string, dirs: readonly string[]): void {
+  for (const dir of dirs) if (existsSync(join(outdir, dir))) removeEmptyDirs(join(outdir, dir));
+}
+
+/** Removes `dir` and the folders under it that hold no file; returns whether `dir` went. */
+function removeEmptyDirs(dir: string): boolean {
+  let empty = true;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !removeEmptyDirs(join(dir, entry.name))) empty = false;
+  }
+  if (empty) rmdirSync(dir);
+  return empty;
 }

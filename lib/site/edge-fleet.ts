@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { imagesOf } from '../private/images';
 import { apiObjectsOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
 import { Problem } from '../private/problems';
@@ -28,7 +29,10 @@ export interface SiteSynthesis {
   readonly site: string;
   /** Number of Kubernetes objects. */
   readonly objectCount: number;
-  /** `sites/<site>/...` manifests and kustomization, then `nodes/<site>/<node>/...` files. */
+  /**
+   * `sites/<site>/...` manifests and kustomization, then `nodes/<site>/images.txt`
+   * (every image the site runs, for air-gapped preloading) and `nodes/<site>/<node>/...` files.
+   */
   readonly files: readonly OutputFile[];
 }
 
@@ -71,19 +75,31 @@ export class EdgeFleet {
   }
 
   /**
+   * Builds one site's chart in a fresh App, with the user's constructs added,
+   * without validating or synthesizing it.
+   */
+  public buildSite(spec: SiteSpec | ResolvedSiteSpec): EdgeSite {
+    const site = new EdgeSite(new App(), spec.name, { spec });
+    this.props.configureSite?.(site);
+    return site;
+  }
+
+  /**
    * Synthesizes one site in a fresh App. Throws an EdgeValidationError with every
    * problem of the site (invalid spec, failed construct validations, clashing names).
    */
   public synthSite(spec: SiteSpec | ResolvedSiteSpec): SiteSynthesis {
-    const app = new App();
-    const site = new EdgeSite(app, spec.name, { spec });
-    this.props.configureSite?.(site);
-    const problems: Problem[] = validateConstructs(app);
+    const site = this.buildSite(spec);
+    const problems: Problem[] = validateConstructs(site.node.root);
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
     const objects = apiObjectsOf(site);
     const manifests = manifestFiles(`sites/${spec.name}`, objects, problems);
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const nodeFiles = site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content }));
+    const images = imagesOf(objects);
+    const nodeFiles: OutputFile[] = [
+      { path: `nodes/${spec.name}/images.txt`, content: images.map((i) => `${i}\n`).join('') },
+      ...site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
+    ];
     return { site: spec.name, objectCount: objects.length, files: [...manifests, ...nodeFiles] };
   }
 

@@ -5,11 +5,22 @@ import { join, relative, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
-/** Runs the synth entry point as a user would, returning its exit code and output. */
-export function runSynth(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'apps', 'synth.ts'), ...args], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-  });
+/** The result of a command run. */
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the `cdk8s-edge` binary as a user would, returning its exit code and output. */
+export function runCli(args: string[]): RunResult {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'cdk8s-edge.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `npm run synth`'s entry point (apps/synth.ts) with extra arguments. */
+export function runSynth(args: string[]): RunResult {
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'apps', 'synth.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,0 +1,179 @@
+import { existsSync, renameSync, unlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { formatProblem } from '../private/problems';
+import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../private/output-writer';
+import { FLEET_OUTPUT_DIRS } from '../site/edge-fleet';
+import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { Problem } from '../site/validation-error';
+import { Progress } from './progress';
+import { runSites } from './runner';
+import type { FileChange, JobMode, SiteReport } from './site-job';
+import { SynthCache } from './synth-cache';
+
+/** What every command gets from the command line. */
+export interface CommandOptions {
+  readonly sites: readonly ResolvedSiteSpec[];
+  /** Whether the run covers the whole fleet (no --sites or --shard). */
+  readonly wholeFleet: boolean;
+  readonly outdir: string;
+  readonly jobs: number;
+  readonly verbose: boolean;
+  readonly json: boolean;
+  readonly cache: boolean;
+  readonly print: (text: string) => void;
+  readonly printError: (text: string) => void;
+}
+
+/** The folders a run owns: all output folders for the whole fleet, else only the selected sites'. */
+function ownedDirs(options: CommandOptions): string[] {
+  if (options.wholeFleet) return [...FLEET_OUTPUT_DIRS];
+  return options.sites.flatMap((s) => FLEET_OUTPUT_DIRS.map((d) => `${d}/${s.name}`));
+}
+
+/** Suffix of the files synth writes before it knows every site succeeded. */
+const TEMP_SUFFIX = `.cdk8s-edge-tmp-${process.pid}`;
+
+async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[]): Promise<SiteReport[]> {
+  const progress = new Progress(sites.length, options.verbose);
+  return runSites(sites, { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX }, { jobs: options.jobs, onSite: (r, done) => progress.tick(done, r.site) });
+}
+
+function problemsOf(reports: readonly SiteReport[]): Problem[] {
+  return reports.flatMap((r) => r.problems);
+}
+
+function reportProblems(problems: readonly Problem[], options: CommandOptions, what: string): void {
+  options.printError(`${what}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+}
+
+/**
+ * synth: synthesizes the selected sites into the output folder. Each changed file
+ * is written next to its target under a temporary name and renamed into place
+ * only when every site succeeded, so a failed synth leaves the output as it was;
+ * unchanged files are not touched; files of sites or resources that no longer
+ * exist are removed (only in folders the run owns).
+ */
+export async function synthCommand(options: CommandOptions): Promise<number> {
+  const started = Date.now();
+  const cache = SynthCache.open(options.outdir, options.cache);
+  const cached = new Map(options.sites.map((s) => [s.name, cache.hit(s, options.outdir)] as const));
+  const toSynth = options.sites.filter((s) => !cached.get(s.name));
+  const reports = await run('synth', options, toSynth);
+  const changes = reports.flatMap((r) => r.changes);
+  const problems = problemsOf(reports);
+  if (problems.length > 0) {
+    for (const change of changes) unlinkSync(join(options.outdir, `${change.path}${TEMP_SUFFIX}`));
+    // Folders made only for the discarded files are empty now.
+    pruneEmptyDirs(options.outdir, ownedDirs(options));
+    reportProblems(problems, options, 'Synthesis failed');
+    options.printError(`Nothing was written (${problems.length} problem${problems.length === 1 ? '' : 's'}).`);
+    return 1;
+  }
+  for (const change of changes) {
+    const target = join(options.outdir, change.path);
+    renameSync(`${target}${TEMP_SUFFIX}`, target);
+  }
+  const wanted = new Set<string>();
+  for (const report of reports) for (const path of report.paths) wanted.add(path);
+  for (const hit of cached.values()) for (const file of hit?.files ?? []) wanted.add(file.path);
+  const removed = removeStaleFiles(options.outdir, ownedDirs(options), wanted);
+  const bySite = new Map(reports.map((r) => [r.site, r]));
+  for (const spec of toSynth) {
+    const report = bySite.get(spec.name)!;
+    cache.record(spec, options.outdir, report.objectCount, report.bundleBytes, report.paths);
+  }
+  if (options.wholeFleet) cache.retain(new Set(options.sites.map((s) => s.name)));
+  cache.save();
+  const written = changes.length;
+  const objects = reports.reduce((n, r) => n + r.objectCount, 0) + [...cached.values()].reduce((n, c) => n + (c?.objectCount ?? 0), 0);
+  if (options.json) {
+    options.print(JSON.stringify({ sites: options.sites.length, synthesized: toSynth.length, reused: options.sites.length - toSynth.length, objects, written, unchanged: wanted.size - written, removed }));
+    return 0;
+  }
+  if (options.sites.length <= 50 || options.verbose) {
+    for (const spec of options.sites) {
+      const report = bySite.get(spec.name);
+      const hit = cached.get(spec.name);
+      const files = report ? report.paths.length : hit!.files.length;
+      options.print(`  ${spec.name}: ${report?.objectCount ?? hit!.objectCount} objects, ${files} files${report ? '' : ' (inputs unchanged)'}`);
+    }
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  options.print(`Synthesized ${options.sites.length} sites (${objects} objects) into ${relative(process.cwd(), options.outdir) || '.'}: ${written} files written, ${wanted.size - written} unchanged, ${removed} removed (${seconds}s).`);
+  return 0;
+}
+
+/** Every file in the folders a run owns, relative to the output folder. */
+function listOwnedFiles(options: CommandOptions): string[] {
+  return ownedDirs(options).flatMap((dir) => {
+    const root = join(options.outdir, dir);
+    return existsSync(root) ? listFiles(root, dir) : [];
+  });
+}
+
+/** validate: every check synth makes, writing nothing. */
+export async function validateCommand(options: CommandOptions): Promise<number> {
+  const reports = await run('validate', options, options.sites);
+  const problems = problemsOf(reports);
+  if (options.json) options.print(JSON.stringify({ valid: problems.length === 0, sites: reports.length, problems }));
+  if (problems.length > 0) {
+    if (!options.json) reportProblems(problems, options, 'Validation failed');
+    return 1;
+  }
+  if (!options.json) options.print(`${reports.length} sites are valid (${reports.reduce((n, r) => n + r.objectCount, 0)} objects).`);
+  return 0;
+}
+
+/** diff: what a synth would add, change or remove, per site and file; exit 1 when anything would change. */
+export async function diffCommand(options: CommandOptions): Promise<number> {
+  const reports = await run('diff', options, options.sites);
+  const problems = problemsOf(reports);
+  if (problems.length > 0) {
+    reportProblems(problems, options, 'Synthesis failed');
+    return 2;
+  }
+  const wanted = new Set(reports.flatMap((r) => r.paths));
+  const removed = listOwnedFiles(options).filter((path) => !wanted.has(path)).sort();
+  const changes: (FileChange | { path: string; kind: 'removed' })[] = [...reports.flatMap((r) => r.changes), ...removed.map((path) => ({ path, kind: 'removed' as const }))];
+  if (options.json) {
+    options.print(JSON.stringify({ changed: changes.length > 0, changes: changes.map(({ path, kind }) => ({ path, kind })) }));
+  } else if (changes.length === 0) {
+    options.print(`No changes: ${relative(process.cwd(), options.outdir) || '.'} is what a synth would write.`);
+  } else {
+    const siteOf = (path: string) => path.split('/')[1];
+    for (const site of [...new Set(changes.map((c) => siteOf(c.path)))].sort()) {
+      options.print(`${site}:`);
+      for (const change of changes.filter((c) => siteOf(c.path) === site)) options.print(`  ${change.kind.padEnd(7)} ${change.path}`);
+    }
+    for (const change of changes) if ('patch' in change && change.patch) options.print(change.patch);
+    options.print(`${changes.length} file${changes.length === 1 ? '' : 's'} would change.`);
+  }
+  return changes.length > 0 ? 1 : 0;
+}
+
+/** plan: per site, objects by kind, images, requests against each node's allocatable, Pod Security per namespace. */
+export async function planCommand(options: CommandOptions): Promise<number> {
+  const reports = await run('plan', options, options.sites);
+  const problems = problemsOf(reports);
+  if (options.json) {
+    options.print(JSON.stringify(reports.map((r) => ({ site: r.site, problems: r.problems, ...r.plan }))));
+    return problems.length > 0 ? 1 : 0;
+  }
+  for (const report of reports) {
+    if (!report.plan) continue;
+    const plan = report.plan;
+    options.print(`${report.site}: ${report.objectCount} objects, bundle ${(report.bundleBytes / 1024).toFixed(1)} KiB`);
+    options.print(`  objects:    ${Object.entries(plan.objectsByKind).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    options.print(`  images:     ${plan.images.join(', ') || 'none'}`);
+    options.print(`  namespaces: ${Object.entries(plan.namespaces).map(([ns, level]) => `${ns}=${level}`).join(', ')}`);
+    const rows = [['node', 'tier', 'cpu requested/allocatable', 'memory requested/allocatable', 'pods'],
+      ...plan.nodes.map((n) => [n.name, n.tier, `${n.cpu.requested}/${n.cpu.allocatable}`, `${n.memory.requested}/${n.memory.allocatable}`, `${n.pods.requested}/${n.pods.max}`])];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    for (const row of rows) options.print(`  ${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}`);
+  }
+  if (problems.length > 0) {
+    reportProblems(problems, options, 'Some sites do not synthesize');
+    return 1;
+  }
+  return 0;
+}

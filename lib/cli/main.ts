@@ -1,0 +1,105 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadInventoryFile } from '../site/inventory';
+import { EdgeValidationError } from '../site/validation-error';
+import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
+import { parseShard, selectSites, Shard } from './site-selection';
+
+const USAGE = `Usage: cdk8s-edge <command> [options]
+
+Commands:
+  synth      validate the inventory, synthesize the sites and write them (atomically)
+  validate   every check synth makes, writing nothing
+  diff       what a synth would change, per site and file (exit 1 when anything would)
+  plan       per site: objects by kind, images, requests vs node allocatable, Pod Security
+
+Options:
+  --inventory <file>   inventory file (default apps/fleet.yaml)
+  --out <dir>          output folder (default dist; diff: --against <dir>)
+  --sites a,b          only these sites
+  --shard i/n          only the sites of shard i of n (stable per site name)
+  --jobs <n>           worker threads (default: the number of CPUs)
+  --no-cache           synth: synthesize every site even when its inputs did not change
+  --json               machine-readable output
+  --verbose            a line per site
+  --help               this text`;
+
+/** Runs the CLI with the given arguments; returns the exit code. */
+export async function main(argv: readonly string[], io = { print: (t: string) => console.log(t), printError: (t: string) => console.error(t) }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        'inventory': { type: 'string', default: 'apps/fleet.yaml' },
+        'out': { type: 'string' },
+        'against': { type: 'string' },
+        'sites': { type: 'string' },
+        'shard': { type: 'string' },
+        'jobs': { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        'json': { type: 'boolean', default: false },
+        'verbose': { type: 'boolean', default: false },
+        'help': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    io.printError(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    (values.help ? io.print : io.printError)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const commands: Record<string, (o: CommandOptions) => Promise<number>> = {
+    synth: synthCommand, validate: validateCommand, diff: diffCommand, plan: planCommand,
+  };
+  if (!commands[command] || positionals.length > 1) {
+    io.printError(`Unknown command "${positionals.join(' ')}".\n\n${USAGE}`);
+    return 2;
+  }
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    io.printError(`--jobs "${values.jobs}" must be a whole number >= 1`);
+    return 2;
+  }
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    const result = parseShard(values.shard);
+    if (typeof result === 'string') {
+      io.printError(result);
+      return 2;
+    }
+    shard = result;
+  }
+
+  let all;
+  try {
+    all = loadInventoryFile(values.inventory!);
+  } catch (error) {
+    if (!(error instanceof EdgeValidationError)) throw error;
+    io.printError(error.message);
+    if (command === 'synth') io.printError(`Nothing was written (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
+    return 1;
+  }
+  const names = values.sites?.split(',').map((s) => s.trim()).filter(Boolean);
+  const sites = selectSites(all, names, shard);
+  if (typeof sites === 'string') {
+    io.printError(sites);
+    return 2;
+  }
+  return commands[command]({
+    sites,
+    wholeFleet: !names?.length && !shard,
+    outdir: resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
+    jobs,
+    verbose: values.verbose!,
+    json: values.json!,
+    cache: !values['no-cache'],
+    ...io,
+  });
+}

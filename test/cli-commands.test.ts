@@ -1,0 +1,148 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { shardOf } from '../lib/cli/site-selection';
+import { REPO_ROOT, runCli, snapshotDir, tempDir } from './support/cli';
+
+const FLEET = join(REPO_ROOT, 'apps', 'fleet.yaml');
+const SITES = ['factory-floor-01', 'retail-store-01', 'beijing-mec-01', 'vision-01'];
+
+/** A fresh output folder holding a full synth of the example fleet. */
+function synthesized(): string {
+  const out = tempDir('cli-out');
+  expect(runCli(['synth', '--out', out, '--jobs', '1']).status).toBe(0);
+  return out;
+}
+
+/** The example inventory with one change, in a temporary file. */
+function editedInventory(from: string, to: string): string {
+  const file = join(tempDir('cli-inventory'), 'fleet.yaml');
+  const text = readFileSync(FLEET, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+  return file;
+}
+
+describe('cdk8s-edge synth --shard and --sites', () => {
+  test('WHEN the fleet is split into shards THEN every site is in exactly one shard, stably by name', () => {
+    for (const count of [1, 2, 3, 7]) {
+      const shards = SITES.map((s) => shardOf(s, count));
+      expect(shards.every((i) => i >= 1 && i <= count)).toBe(true);
+      expect(SITES.map((s) => shardOf(s, count))).toEqual(shards);
+    }
+    const seen: string[] = [];
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const out = tempDir('shard');
+      expect(runCli(['synth', '--out', out, '--shard', shard, '--jobs', '1']).status).toBe(0);
+      if (existsSync(join(out, 'sites'))) seen.push(...readdirSync(join(out, 'sites')));
+    }
+    expect(seen.sort()).toEqual([...SITES].sort());
+  });
+
+  test('WHEN one shard is synthesized THEN files of the other shards are left alone', () => {
+    const out = synthesized();
+    const before = snapshotDir(out);
+    expect(runCli(['synth', '--out', out, '--sites', 'vision-01', '--jobs', '1', '--no-cache']).status).toBe(0);
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  test('WHEN --sites names a site the inventory lacks THEN it exits 2 and says which', () => {
+    const result = runCli(['synth', '--out', tempDir('x'), '--sites', 'nowhere-01']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--sites names sites the inventory does not have: nowhere-01');
+  });
+
+  test('WHEN synthesized with two worker threads THEN the output equals one thread\'s', () => {
+    const one = synthesized();
+    const two = tempDir('two-jobs');
+    expect(runCli(['synth', '--out', two, '--jobs', '2']).status).toBe(0);
+    const contents = (dir: string) => new Map([...snapshotDir(dir)].map(([k, v]) => [k, v.content]));
+    expect(contents(two)).toEqual(contents(one));
+  });
+
+  test('WHEN a resource disappears from a site THEN its file is removed on the next synth', () => {
+    const out = synthesized();
+    expect(existsSync(join(out, 'sites/retail-store-01/store/poddisruptionbudget-pos-gateway.yaml'))).toBe(true);
+    const inventory = editedInventory('replicas: 2', 'replicas: 1');
+    const result = runCli(['synth', '--inventory', inventory, '--out', out, '--jobs', '1']);
+    expect(result.stdout).toMatch(/1 removed/);
+    expect(existsSync(join(out, 'sites/retail-store-01/store/poddisruptionbudget-pos-gateway.yaml'))).toBe(false);
+  });
+});
+
+describe('cdk8s-edge synth failures', () => {
+  test('WHEN one site fails at synth time while others changed THEN nothing is written and no temporary file is left', () => {
+    const out = synthesized();
+    const before = snapshotDir(out);
+    const changed = readFileSync(FLEET, 'utf8')
+      .replace('COLLECT_INTERVAL: 10s', 'COLLECT_INTERVAL: 15s')
+      .replace('requests: { cpu: 200m, memory: 192Mi }', 'requests: { cpu: "7", memory: 192Mi }');
+    const inventory = join(tempDir('cli-inventory'), 'fleet.yaml');
+    writeFileSync(inventory, changed);
+    const result = runCli(['synth', '--inventory', inventory, '--out', out, '--jobs', '2']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('retail-store-01: Deployment store/pos-gateway (retail-store-01/App-store-pos-gateway) requests cpu 7');
+    expect(result.stderr).toContain('Nothing was written (1 problem).');
+    expect(snapshotDir(out)).toEqual(before);
+  });
+});
+
+describe('cdk8s-edge validate', () => {
+  test('WHEN the inventory is valid THEN it exits 0 and writes nothing', () => {
+    const out = tempDir('validate');
+    const result = runCli(['validate', '--out', out, '--jobs', '1']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^4 sites are valid \(\d+ objects\)\.$/m);
+    expect(snapshotDir(out).size).toBe(0);
+  });
+
+  test('WHEN a site does not fit its nodes THEN validate reports the capacity problem with its construct path and exits 1', () => {
+    const inventory = editedInventory('requests: { cpu: 200m, memory: 192Mi }', 'requests: { cpu: "7", memory: 192Mi }');
+    const result = runCli(['validate', '--inventory', inventory, '--jobs', '1', '--json']);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.valid).toBe(false);
+    expect(report.problems[0].path).toBe('retail-store-01');
+    expect(report.problems[0].message).toContain('Deployment store/pos-gateway (retail-store-01/App-store-pos-gateway) requests cpu 7');
+  });
+});
+
+describe('cdk8s-edge diff', () => {
+  test('WHEN the output is current THEN diff exits 0', () => {
+    const out = synthesized();
+    const result = runCli(['diff', '--against', out, '--jobs', '1']);
+    expect(result.stdout).toContain('No changes');
+    expect(result.status).toBe(0);
+  });
+
+  test('WHEN the inventory changed THEN diff lists the changed, added and removed files with a YAML diff and exits 1', () => {
+    const out = synthesized();
+    writeFileSync(join(out, 'sites', 'vision-01', 'stale.yaml'), 'x: 1\n');
+    const inventory = editedInventory('COLLECT_INTERVAL: 10s', 'COLLECT_INTERVAL: 15s');
+    const result = runCli(['diff', '--inventory', inventory, '--against', out, '--jobs', '1']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('  changed sites/factory-floor-01/line-a/daemonset-edge-collector.yaml');
+    expect(result.stdout).toContain('  removed sites/vision-01/stale.yaml');
+    expect(result.stdout).toContain('-              value: 10s\n+              value: 15s');
+    expect(snapshotDir(out).get('sites/vision-01/stale.yaml')).toBeDefined();
+  });
+});
+
+describe('cdk8s-edge plan and usage', () => {
+  test('WHEN plan runs THEN each site shows objects, images, node allocatable and Pod Security levels', () => {
+    const result = runCli(['plan', '--sites', 'factory-floor-01', '--json']);
+    expect(result.status).toBe(0);
+    const [plan] = JSON.parse(result.stdout);
+    expect(plan.site).toBe('factory-floor-01');
+    expect(plan.objectsByKind).toMatchObject({ DaemonSet: 1, Namespace: 3 });
+    expect(plan.images).toEqual(['ghcr.io/acme-industrial/edge-collector:1.4.2']);
+    expect(plan.nodes[0]).toEqual({ name: 'edge-gw-01', tier: 'micro', cpu: { requested: '100m', allocatable: '3650m' }, memory: { requested: '64Mi', allocatable: '3612Mi' }, pods: { requested: 1, max: 30 } });
+    expect(plan.namespaces).toEqual({ 'edge-system': 'restricted', 'line-a': 'restricted', 'monitoring': 'restricted' });
+  });
+
+  test('WHEN the command or an option is wrong THEN it exits 2 with the usage', () => {
+    expect(runCli(['deploy']).stderr).toContain('Unknown command "deploy"');
+    expect(runCli(['synth', '--jobs', '0']).status).toBe(2);
+    expect(runCli(['synth', '--shard', '3/2']).stderr).toContain('--shard "3/2": i must be from 1 to n');
+    expect(runCli(['--help']).stdout).toContain('Usage: cdk8s-edge <command>');
+  });
+});
