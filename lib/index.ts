@@ -14,3 +14,7 @@ export * from './node/capacity';
 export * from './node/micro-edge-node';
 export * from './security/pod-defaults';
 export * from './policy/pod-security';
+export * from './gitops/gitops-settings';
+export * from './gitops/resolve-gitops-settings';
+export * from './gitops/gitops-output';
+export * from './gitops/check-gitops-output';

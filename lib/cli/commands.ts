@@ -1,18 +1,23 @@
-import { existsSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { formatProblem } from '../private/problems';
+import { createTwoFilesPatch } from 'diff';
+import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
+import type { OutputFile } from '../private/manifests';
 import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../private/output-writer';
-import { FLEET_OUTPUT_DIRS } from '../site/edge-fleet';
+import { formatProblem } from '../private/problems';
+import { EdgeFleet, FLEET_OUTPUT_DIRS, siteOutputDirs } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Problem } from '../site/validation-error';
 import { Progress } from './progress';
 import { runSites } from './runner';
-import type { FileChange, JobMode, SiteReport } from './site-job';
+import { DirectoryMaker, FileChange, JobMode, SiteReport } from './site-job';
 import { SynthCache } from './synth-cache';
 
 /** What every command gets from the command line. */
 export interface CommandOptions {
   readonly sites: readonly ResolvedSiteSpec[];
+  /** The fleet's GitOps settings, when the inventory has them. */
+  readonly gitOps?: ResolvedGitOpsSettings;
   /** Whether the run covers the whole fleet (no --sites or --shard). */
   readonly wholeFleet: boolean;
   readonly outdir: string;
@@ -27,7 +32,7 @@ export interface CommandOptions {
 /** The folders a run owns: all output folders for the whole fleet, else only the selected sites'. */
 function ownedDirs(options: CommandOptions): string[] {
   if (options.wholeFleet) return [...FLEET_OUTPUT_DIRS];
-  return options.sites.flatMap((s) => FLEET_OUTPUT_DIRS.map((d) => `${d}/${s.name}`));
+  return options.sites.flatMap((s) => siteOutputDirs(s.name));
 }
 
 /** Suffix of the files synth writes before it knows every site succeeded. */
@@ -35,8 +40,26 @@ const TEMP_SUFFIX = `.cdk8s-edge-tmp-${process.pid}`;
 
 async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[]): Promise<SiteReport[]> {
   const progress = new Progress(sites.length, options.verbose);
-  return runSites(sites, { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX }, { jobs: options.jobs, onSite: (r, done) => progress.tick(done, r.site) });
+  return runSites(sites, { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX }, {
+    jobs: options.jobs,
+    ...(options.gitOps ? { gitOps: options.gitOps } : {}),
+    onSite: (r, done) => progress.tick(done, r.site),
+  });
 }
+
+/** The files that belong to no single site, and how they compare with the output folder. */
+function fleetFiles(options: CommandOptions): { files: readonly OutputFile[]; changes: (FileChange & { content: string })[] } {
+  const files = new EdgeFleet({ sites: [], ...(options.gitOps ? { gitOps: options.gitOps } : {}) }).fleetFiles();
+  const changes = files.flatMap((file) => {
+    const target = join(options.outdir, file.path);
+    const existing = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    if (existing === file.content) return [];
+    const patch = createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, existing ?? '', file.content, '', '', { context: 3 });
+    return [{ path: file.path, kind: existing === undefined ? 'added' as const : 'changed' as const, patch, content: file.content }];
+  });
+  return { files, changes };
+}
+
 
 function problemsOf(reports: readonly SiteReport[]): Problem[] {
   return reports.flatMap((r) => r.problems);
@@ -55,11 +78,15 @@ function reportProblems(problems: readonly Problem[], options: CommandOptions, w
  */
 export async function synthCommand(options: CommandOptions): Promise<number> {
   const started = Date.now();
-  const cache = SynthCache.open(options.outdir, options.cache);
+  const cache = SynthCache.open(options.outdir, options.cache, options.gitOps);
   const cached = new Map(options.sites.map((s) => [s.name, cache.hit(s, options.outdir)] as const));
   const toSynth = options.sites.filter((s) => !cached.get(s.name));
   const reports = await run('synth', options, toSynth);
   const changes = reports.flatMap((r) => r.changes);
+  const wanted = new Set<string>();
+  for (const report of reports) for (const path of report.paths) wanted.add(path);
+  for (const hit of cached.values()) for (const file of hit?.files ?? []) wanted.add(file.path);
+  const fleet = fleetFiles(options);
   const problems = problemsOf(reports);
   if (problems.length > 0) {
     for (const change of changes) unlinkSync(join(options.outdir, `${change.path}${TEMP_SUFFIX}`));
@@ -73,9 +100,14 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
     const target = join(options.outdir, change.path);
     renameSync(`${target}${TEMP_SUFFIX}`, target);
   }
-  const wanted = new Set<string>();
-  for (const report of reports) for (const path of report.paths) wanted.add(path);
-  for (const hit of cached.values()) for (const file of hit?.files ?? []) wanted.add(file.path);
+  const dirs = new DirectoryMaker();
+  for (const change of fleet.changes) {
+    const target = join(options.outdir, change.path);
+    dirs.ensure(join(target, '..'));
+    writeFileSync(`${target}${TEMP_SUFFIX}`, change.content);
+    renameSync(`${target}${TEMP_SUFFIX}`, target);
+  }
+  for (const file of fleet.files) wanted.add(file.path);
   const removed = removeStaleFiles(options.outdir, ownedDirs(options), wanted);
   const bySite = new Map(reports.map((r) => [r.site, r]));
   for (const spec of toSynth) {
@@ -84,7 +116,7 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
   }
   if (options.wholeFleet) cache.retain(new Set(options.sites.map((s) => s.name)));
   cache.save();
-  const written = changes.length;
+  const written = changes.length + fleet.changes.length;
   const objects = reports.reduce((n, r) => n + r.objectCount, 0) + [...cached.values()].reduce((n, c) => n + (c?.objectCount ?? 0), 0);
   if (options.json) {
     options.print(JSON.stringify({ sites: options.sites.length, synthesized: toSynth.length, reused: options.sites.length - toSynth.length, objects, written, unchanged: wanted.size - written, removed }));
@@ -127,20 +159,24 @@ export async function validateCommand(options: CommandOptions): Promise<number> 
 /** diff: what a synth would add, change or remove, per site and file; exit 1 when anything would change. */
 export async function diffCommand(options: CommandOptions): Promise<number> {
   const reports = await run('diff', options, options.sites);
+  const fleet = fleetFiles(options);
   const problems = problemsOf(reports);
   if (problems.length > 0) {
     reportProblems(problems, options, 'Synthesis failed');
     return 2;
   }
-  const wanted = new Set(reports.flatMap((r) => r.paths));
+  const wanted = new Set([...reports.flatMap((r) => r.paths), ...fleet.files.map((f) => f.path)]);
   const removed = listOwnedFiles(options).filter((path) => !wanted.has(path)).sort();
-  const changes: (FileChange | { path: string; kind: 'removed' })[] = [...reports.flatMap((r) => r.changes), ...removed.map((path) => ({ path, kind: 'removed' as const }))];
+  const changes: (FileChange | { path: string; kind: 'removed' })[] = [
+    ...reports.flatMap((r) => r.changes), ...fleet.changes.map(({ path, kind, patch }) => ({ path, kind, patch })), ...removed.map((path) => ({ path, kind: 'removed' as const })),
+  ];
   if (options.json) {
     options.print(JSON.stringify({ changed: changes.length > 0, changes: changes.map(({ path, kind }) => ({ path, kind })) }));
   } else if (changes.length === 0) {
     options.print(`No changes: ${relative(process.cwd(), options.outdir) || '.'} is what a synth would write.`);
   } else {
-    const siteOf = (path: string) => path.split('/')[1];
+    // sites/<site>/..., nodes/<site>/..., gitops/flux/<site>/...; the Fleet GitRepo belongs to the fleet.
+    const siteOf = (path: string) => (path.startsWith('gitops/flux/') ? path.split('/')[2] : path.startsWith('gitops/') ? '(fleet)' : path.split('/')[1]);
     for (const site of [...new Set(changes.map((c) => siteOf(c.path)))].sort()) {
       options.print(`${site}:`);
       for (const change of changes.filter((c) => siteOf(c.path) === site)) options.print(`  ${change.kind.padEnd(7)} ${change.path}`);

@@ -87,13 +87,14 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
     return 1;
   }
   const names = values.sites?.split(',').map((s) => s.trim()).filter(Boolean);
-  const sites = selectSites(all, names, shard);
+  const sites = selectSites(all.sites, names, shard);
   if (typeof sites === 'string') {
     io.printError(sites);
     return 2;
   }
   return commands[command]({
     sites,
+    ...(all.gitops ? { gitOps: all.gitops } : {}),
     wholeFleet: !names?.length && !shard,
     outdir: resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
     jobs,

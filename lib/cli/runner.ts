@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { EdgeFleet } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { DirectoryMaker, JobContext, runSiteJob, SiteReport } from './site-job';
@@ -8,6 +9,8 @@ import type { WorkerInput } from './worker';
 export interface RunOptions {
   /** Worker threads; 1 runs in this thread. */
   readonly jobs: number;
+  /** The fleet's GitOps settings, when it has them. */
+  readonly gitOps?: ResolvedGitOpsSettings;
   /** Called after every site. */
   readonly onSite?: (report: SiteReport, done: number) => void;
 }
@@ -26,12 +29,12 @@ export async function runSites(sites: readonly ResolvedSiteSpec[], context: JobC
     options.onSite?.(report, ++done);
   };
   if (jobs === 1) {
-    const fleet = new EdgeFleet({ sites });
+    const fleet = new EdgeFleet({ sites, ...(options.gitOps ? { gitOps: options.gitOps } : {}) });
     const dirs = new DirectoryMaker();
     for (const spec of sites) collect(runSiteJob(fleet, spec, context, dirs));
   } else {
     const shares = Array.from({ length: jobs }, (_, w) => sites.filter((_s, i) => i % jobs === w));
-    await Promise.all(shares.map((share) => runWorker({ sites: share, context }, collect)));
+    await Promise.all(shares.map((share) => runWorker({ sites: share, context, ...(options.gitOps ? { gitOps: options.gitOps } : {}) }, collect)));
   }
   return sites.map((s) => byName.get(s.name)!);
 }

@@ -21,8 +21,11 @@ export interface CachedSite {
  * It lives in node_modules/.cache (never in the output, which stays portable).
  */
 export class SynthCache {
-  /** The cache of an output folder; `enabled: false` gives one that never hits. */
-  public static open(outdir: string, enabled: boolean): SynthCache {
+  /**
+   * The cache of an output folder; `enabled: false` gives one that never hits.
+   * `fleetInputs` is what every site's output also depends on (the GitOps settings).
+   */
+  public static open(outdir: string, enabled: boolean, fleetInputs: unknown): SynthCache {
     const file = join(process.cwd(), 'node_modules', '.cache', 'cdk8s-edge', `synth-${sha256(resolve(outdir)).slice(0, 16)}.json`);
     let sites: Record<string, CachedSite> = {};
     if (enabled && existsSync(file)) {
@@ -33,14 +36,19 @@ export class SynthCache {
         sites = {};
       }
     }
-    return new SynthCache(file, enabled, sites);
+    return new SynthCache(file, enabled, sites, JSON.stringify(fleetInputs ?? null));
   }
 
-  private constructor(private readonly file: string, private readonly enabled: boolean, private readonly sites: Record<string, CachedSite>) {}
+  private constructor(
+    private readonly file: string,
+    private readonly enabled: boolean,
+    private readonly sites: Record<string, CachedSite>,
+    private readonly fleetInputs: string,
+  ) {}
 
   /** The input hash of a site. */
   public inputHash(spec: ResolvedSiteSpec): string {
-    return sha256(`${codeFingerprint()}\n${JSON.stringify(spec)}`);
+    return sha256(`${codeFingerprint()}\n${this.fleetInputs}\n${JSON.stringify(spec)}`);
   }
 
   /** The cached result of a site, when its inputs and files are unchanged. */

@@ -5,7 +5,7 @@ import { unpinnedImageProblem } from './image';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem, portNameProblem } from './names';
 import { isPort } from './network';
 import { childPath, Problems } from './problems';
-import { parseBytes, parseCpuMillis } from './quantity';
+import { checkResources } from './resources';
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -32,7 +32,7 @@ export function checkEdgeAppOptions(options: EdgeAppOptions, site: ResolvedSiteS
   checkNodePin(options, site, path, problems);
   checkPorts(options, path, problems);
   checkProbes(options, path, problems);
-  checkResources(options, path, problems);
+  checkResources(options.resources, childPath(path, 'resources'), problems);
   checkEnv(options, path, problems);
   for (const [key, value] of Object.entries(options.labels ?? {})) {
     const problem = labelKeyProblem(key) ?? labelValueProblem(value);
@@ -109,28 +109,6 @@ function checkProbe(probe: ProbeOptions, options: EdgeAppOptions, at: string, pr
   }
   if (probe.http && !probe.http.path.startsWith('/')) problems.add(childPath(at, 'http.path'), `"${probe.http.path}" must start with /`);
   if (probe.exec && probe.exec.length === 0) problems.add(childPath(at, 'exec'), 'must name a command');
-}
-
-function checkResources(options: EdgeAppOptions, path: string, problems: Problems): void {
-  const at = childPath(path, 'resources');
-  const parsed: Record<string, number | undefined> = {};
-  for (const section of ['requests', 'limits'] as const) {
-    for (const resource of ['cpu', 'memory'] as const) {
-      const value = options.resources?.[section]?.[resource];
-      if (value === undefined) continue;
-      const amount = resource === 'cpu' ? parseCpuMillis(value) : parseBytes(value);
-      const where = childPath(childPath(at, section), resource);
-      if (amount === undefined || amount <= 0) problems.add(where, `"${value}" is not a positive ${resource} quantity (e.g. ${resource === 'cpu' ? '250m or 1' : '128Mi or 1Gi'})`);
-      else parsed[`${section}.${resource}`] = amount;
-    }
-  }
-  for (const resource of ['cpu', 'memory'] as const) {
-    const request = parsed[`requests.${resource}`];
-    const limit = parsed[`limits.${resource}`];
-    if (request !== undefined && limit !== undefined && request > limit) {
-      problems.add(childPath(childPath(at, 'requests'), resource), `request ${options.resources?.requests?.[resource]} is above the limit ${options.resources?.limits?.[resource]}`);
-    }
-  }
 }
 
 function checkEnv(options: EdgeAppOptions, path: string, problems: Problems): void {

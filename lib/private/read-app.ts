@@ -2,6 +2,7 @@ import type { AppPort, EdgeAppOptions, ProbeOptions } from '../site/edge-app';
 import { TIERS } from '../site/tier';
 import { describe, MappingReader } from './reader';
 import { Problems } from './problems';
+import { readResources } from './resources';
 
 const APP_KEYS = [
   'name', 'namespace', 'image', 'kind', 'replicas', 'tier', 'node', 'command', 'args', 'env', 'secretEnv', 'ports',
@@ -38,7 +39,7 @@ export function readApp(value: unknown, path: string, problems: Problems): EdgeA
   assign(app, 'secretEnv', readSecretEnv(r, problems));
   assign(app, 'ports', readPorts(r, problems));
   assign(app, 'service', r.boolean('service'));
-  assign(app, 'resources', readResources(r));
+  assign(app, 'resources', readResources(r, 'resources'));
   assign(app, 'probes', readProbes(r, problems));
   assign(app, 'writablePaths', r.stringList('writablePaths'));
   assign(app, 'writableSizeLimit', r.string('writableSizeLimit'));
@@ -89,21 +90,6 @@ function readPorts(r: MappingReader, problems: Problems): AppPort[] | undefined 
     if (name !== undefined && port !== undefined) ports.push({ name, port, ...(protocol ? { protocol } : {}) });
   }
   return ports;
-}
-
-function readResources(r: MappingReader): EdgeAppOptions['resources'] {
-  const section = r.mapping('resources', ['requests', 'limits']);
-  if (!section) return undefined;
-  const read = (key: string) => {
-    const s = section.mapping(key, ['cpu', 'memory']);
-    if (!s) return undefined;
-    const cpu = s.string('cpu');
-    const memory = s.string('memory');
-    return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
-  };
-  const requests = read('requests');
-  const limits = read('limits');
-  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
 function readProbes(r: MappingReader, problems: Problems): EdgeAppOptions['probes'] {

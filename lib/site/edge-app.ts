@@ -5,6 +5,7 @@ import { throwIfProblems } from '../private/errors';
 import { workloadLabels } from '../private/labels';
 import { Problems } from '../private/problems';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { resolveBudget } from '../private/resources';
 import {
   containerResources, PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
 } from '../security/pod-defaults';
@@ -193,7 +194,7 @@ export class EdgeApp extends Construct {
     this.selectorLabels = workloadLabels(props.name);
     site.ensureNamespace(props.namespace);
 
-    const budget = resolveBudget(props, tierProfile(this.tier).containerBudget);
+    const budget = resolveBudget(props.resources, tierProfile(this.tier).containerBudget);
     const template = this.podTemplate(props, budget, site);
     const replicas = props.replicas ?? 1;
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...this.selectorLabels, ...props.labels } };
@@ -271,13 +272,6 @@ export class EdgeApp extends Construct {
       },
     };
   }
-}
-
-function resolveBudget(props: EdgeAppProps, tierBudget: ContainerBudget): ContainerBudget {
-  return {
-    requests: { cpu: props.resources?.requests?.cpu ?? tierBudget.requests.cpu, memory: props.resources?.requests?.memory ?? tierBudget.requests.memory },
-    limits: { cpu: props.resources?.limits?.cpu ?? tierBudget.limits.cpu, memory: props.resources?.limits?.memory ?? tierBudget.limits.memory },
-  };
 }
 
 function deploymentStrategy(replicas: number): k8s.DeploymentStrategy {

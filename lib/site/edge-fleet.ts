@@ -1,4 +1,8 @@
 import { App } from 'cdk8s';
+import { checkBundleSize, checkGitOpsReferences, checkSiteBundle } from '../gitops/check-gitops-output';
+import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/gitops-output';
+import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
+import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
 import { imagesOf } from '../private/images';
 import { apiObjectsOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
@@ -21,6 +25,12 @@ export interface EdgeFleetProps {
    * @default - nothing is added
    */
   readonly configureSite?: (site: EdgeSite) => void;
+  /**
+   * The fleet engines that roll the sites out (Rancher Fleet, Flux) and the Git
+   * repository the output is committed to.
+   * @default - no GitOps objects are written
+   */
+  readonly gitOps?: GitOpsSettings | ResolvedGitOpsSettings;
 }
 
 /** What one site synthesized to. */
@@ -30,8 +40,9 @@ export interface SiteSynthesis {
   /** Number of Kubernetes objects. */
   readonly objectCount: number;
   /**
-   * `sites/<site>/...` manifests and kustomization, then `nodes/<site>/images.txt`
-   * (every image the site runs, for air-gapped preloading) and `nodes/<site>/<node>/...` files.
+   * `sites/<site>/...` manifests and kustomization (and Fleet's `fleet.yaml`),
+   * `nodes/<site>/images.txt` (every image the site runs, for air-gapped preloading),
+   * `nodes/<site>/<node>/...` files, and the site's Flux objects in `gitops/flux/<site>/`.
    */
   readonly files: readonly OutputFile[];
 }
@@ -45,7 +56,12 @@ export interface FleetSynthesis {
 }
 
 /** Output folders the fleet owns; stale files in them are removed on write. */
-export const FLEET_OUTPUT_DIRS = ['sites', 'nodes'];
+export const FLEET_OUTPUT_DIRS = ['sites', 'nodes', GITOPS_OUTPUT_DIR];
+
+/** The output folders that belong to one site alone. */
+export function siteOutputDirs(site: string): string[] {
+  return [`sites/${site}`, `nodes/${site}`, `${GITOPS_OUTPUT_DIR}/flux/${site}`];
+}
 
 /**
  * The fleet: synthesizes every site, each in its own cdk8s App (one App holding
@@ -54,11 +70,15 @@ export const FLEET_OUTPUT_DIRS = ['sites', 'nodes'];
  */
 export class EdgeFleet {
   /** A fleet from an inventory file; throws an EdgeValidationError listing every problem. */
-  public static fromInventoryFile(file: string, options: Omit<EdgeFleetProps, 'sites'> = {}): EdgeFleet {
-    return new EdgeFleet({ ...options, sites: loadInventoryFile(file) });
+  public static fromInventoryFile(file: string, options: Omit<EdgeFleetProps, 'sites' | 'gitOps'> = {}): EdgeFleet {
+    const inventory = loadInventoryFile(file);
+    return new EdgeFleet({ ...options, sites: inventory.sites, ...(inventory.gitops ? { gitOps: inventory.gitops } : {}) });
   }
 
+  /** The resolved GitOps settings, when the fleet has them. */
+  public readonly gitOps?: ResolvedGitOpsSettings;
   private readonly props: EdgeFleetProps;
+  private fleetFileCache?: readonly OutputFile[];
 
   public constructor(props: EdgeFleetProps) {
     const names = new Set<string>();
@@ -67,6 +87,7 @@ export class EdgeFleet {
       throw new EdgeValidationError('The fleet is invalid', duplicates.map((n) => ({ path: n, message: `site name "${n}" is used more than once` })));
     }
     this.props = props;
+    if (props.gitOps) this.gitOps = resolveGitOpsSettings(props.gitOps, 'gitops');
   }
 
   /** Names of the fleet's sites. */
@@ -95,12 +116,34 @@ export class EdgeFleet {
     const objects = apiObjectsOf(site);
     const manifests = manifestFiles(`sites/${spec.name}`, objects, problems);
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
+    const gitOps = this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : [];
+    const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
+    problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
+    if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
     const images = imagesOf(objects);
     const nodeFiles: OutputFile[] = [
       { path: `nodes/${spec.name}/images.txt`, content: images.map((i) => `${i}\n`).join('') },
       ...site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
     ];
-    return { site: spec.name, objectCount: objects.length, files: [...manifests, ...nodeFiles] };
+    return { site: spec.name, objectCount: objects.length, files: sortByPath([...bundle, ...nodeFiles, ...gitOps.filter((f) => !f.path.startsWith('sites/'))]) };
+  }
+
+  /** The fleet-wide files that belong to no single site (the Fleet GitRepo). */
+  public fleetFiles(): readonly OutputFile[] {
+    this.fleetFileCache ??= this.gitOps ? fleetGitOpsFiles(this.gitOps) : [];
+    return this.fleetFileCache;
+  }
+
+  /**
+   * A site's bundle stays under the size limit and, with GitOps, what the engines
+   * reference for it exists: its folder is reached by the Fleet GitRepo and by its
+   * Flux Kustomization. Checked per site, so sites can synthesize in parallel.
+   */
+  private checkGitOps(site: string, bundle: readonly OutputFile[], gitOps: readonly OutputFile[]): Problem[] {
+    if (!this.gitOps) return checkBundleSize(site, bundle, DEFAULT_BUNDLE_SIZE_LIMIT);
+    const engineFiles = [...gitOps.filter((f) => !f.path.startsWith('sites/')), ...this.fleetFiles()];
+    const paths = new Set([...bundle, ...engineFiles].map((f) => f.path));
+    return [...checkSiteBundle(site, bundle, this.gitOps), ...checkGitOpsReferences(paths, engineFiles, this.gitOps)];
   }
 
   /** Synthesizes every site; throws one EdgeValidationError with the problems of all sites. */
@@ -116,7 +159,7 @@ export class EdgeFleet {
       }
     }
     if (problems.length > 0) throw new EdgeValidationError('The fleet did not synthesize', problems);
-    return { sites, files: sites.flatMap((s) => s.files) };
+    return { sites, files: [...sites.flatMap((s) => s.files), ...this.fleetFiles()] };
   }
 
   /**
@@ -129,4 +172,8 @@ export class EdgeFleet {
     const summary = writeOutput(outdir, synthesis.files, FLEET_OUTPUT_DIRS);
     return { ...synthesis, summary };
   }
+}
+
+function sortByPath(files: OutputFile[]): OutputFile[] {
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

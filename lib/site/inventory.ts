@@ -1,16 +1,24 @@
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
+import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
+import { gitOpsSiteNameProblem, readGitOpsSettings } from '../gitops/private/read-gitops-settings';
 import { childPath, Problem, Problems } from '../private/problems';
 import { DEFAULTS_KEYS, readSite } from '../private/read-site';
 import { MappingReader } from '../private/reader';
 import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
 import { EdgeValidationError } from './validation-error';
 
-/** The outcome of validating an inventory: the resolved sites, or every problem. */
-export interface InventoryValidation {
-  /** Sites with every default applied; empty when there are problems. */
+/** A validated inventory with every default applied. */
+export interface ResolvedInventory {
+  /** The sites, in inventory order. */
   readonly sites: readonly ResolvedSiteSpec[];
-  /** Every problem found, with its inventory path. */
+  /** How the fleet engines roll the sites out, when the inventory says. */
+  readonly gitops?: ResolvedGitOpsSettings;
+}
+
+/** The outcome of validating an inventory: the resolved sites, or every problem. */
+export interface InventoryValidation extends ResolvedInventory {
+  /** Every problem found, with its inventory path; when there is any, `sites` is empty. */
   readonly problems: readonly Problem[];
 }
 
@@ -21,10 +29,11 @@ export interface InventoryValidation {
  */
 export function validateInventory(raw: unknown): InventoryValidation {
   const problems = new Problems();
-  const root = MappingReader.of(raw, '', problems, ['defaults', 'sites']);
+  const root = MappingReader.of(raw, '', problems, ['defaults', 'sites', 'gitops']);
   if (!root) return { sites: [], problems: problems.list };
   root.require('sites', 'the list of sites');
   const defaults = root.mapping('defaults', DEFAULTS_KEYS);
+  const gitops = root.has('gitops') ? readGitOpsSettings(root.raw('gitops'), 'gitops', problems) : undefined;
   const sites: ResolvedSiteSpec[] = [];
   const seen = new Map<string, string>();
   const items = root.list('sites') ?? [];
@@ -35,20 +44,23 @@ export function validateInventory(raw: unknown): InventoryValidation {
     const first = seen.get(site.name);
     if (first) problems.add(childPath(item.path, 'name'), `site name "${site.name}" is already used by ${first}`);
     else seen.set(site.name, item.path);
+    const engineProblem = gitops && gitOpsSiteNameProblem(gitops, site.name);
+    if (engineProblem) problems.add(childPath(item.path, 'name'), engineProblem);
     sites.push(site);
   }
-  return problems.isEmpty ? { sites, problems: [] } : { sites: [], problems: problems.list };
+  if (!problems.isEmpty) return { sites: [], problems: problems.list };
+  return { sites, problems: [], ...(gitops ? { gitops } : {}) };
 }
 
-/** Validates a parsed inventory and returns its sites, or throws an EdgeValidationError listing every problem. */
-export function parseInventory(raw: unknown): ResolvedSiteSpec[] {
-  const result = validateInventory(raw);
-  if (result.problems.length > 0) throw new EdgeValidationError('The inventory is invalid', result.problems);
-  return [...result.sites];
+/** Validates a parsed inventory and returns it resolved, or throws an EdgeValidationError listing every problem. */
+export function parseInventory(raw: unknown): ResolvedInventory {
+  const { problems, ...inventory } = validateInventory(raw);
+  if (problems.length > 0) throw new EdgeValidationError('The inventory is invalid', problems);
+  return inventory;
 }
 
 /** Parses inventory YAML text; YAML syntax errors are reported like any other problem. */
-export function parseInventoryYaml(text: string, fileName = 'inventory'): ResolvedSiteSpec[] {
+export function parseInventoryYaml(text: string, fileName = 'inventory'): ResolvedInventory {
   let raw: unknown;
   try {
     raw = yaml.load(text, { filename: fileName });
@@ -66,7 +78,7 @@ export function parseInventoryYaml(text: string, fileName = 'inventory'): Resolv
 }
 
 /** Reads, parses and validates an inventory file. */
-export function loadInventoryFile(file: string): ResolvedSiteSpec[] {
+export function loadInventoryFile(file: string): ResolvedInventory {
   return parseInventoryYaml(readFileSync(file, 'utf8'), file);
 }
 

@@ -1,3 +1,4 @@
+import type { GitOpsSettings } from '../gitops/gitops-settings';
 import type { EdgeAppOptions } from './edge-app';
 import type { SiteComponentsSpec } from './site-components';
 import type { Tier } from './tier';
@@ -285,6 +286,11 @@ export interface Inventory {
   readonly defaults?: FleetDefaults;
   /** The sites (at least one). */
   readonly sites: readonly SiteSpec[];
+  /**
+   * Which fleet engines (Rancher Fleet, Flux) roll the sites out, and from which Git repository.
+   * @default - no GitOps objects are written
+   */
+  readonly gitops?: GitOpsSettings;
 }
 
 export const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';

@@ -17,7 +17,7 @@ function withApp(overrides: Record<string, unknown>, site: Record<string, unknow
 
 describe('a valid inventory', () => {
   test('WHEN a minimal site is validated THEN every default is applied', () => {
-    const [site] = parseInventory(rawInventory());
+    const { sites: [site] } = parseInventory(rawInventory());
     expect(site).toEqual({
       name: 'site-a',
       tier: 'micro',
@@ -33,7 +33,7 @@ describe('a valid inventory', () => {
   });
 
   test('WHEN fleet defaults are given THEN sites inherit them key by key and their own values win', () => {
-    const [site] = parseInventory(rawInventory(
+    const { sites: [site] } = parseInventory(rawInventory(
       { network: { siteCidrs: ['10.1.0.0/16'] }, kubernetesVersion: '1.32' },
       { defaults: { kubernetesVersion: '1.28', network: { cni: 'cilium', siteCidrs: ['10.9.0.0/16'] }, region: 'eu' } },
     ));
@@ -43,7 +43,7 @@ describe('a valid inventory', () => {
   });
 
   test('WHEN a site has its own registry mirror THEN the fleet mirror is not mixed into it', () => {
-    const [site] = parseInventory(rawInventory(
+    const { sites: [site] } = parseInventory(rawInventory(
       { registryMirror: { endpoint: 'https://site.local:5000' } },
       { defaults: { registryMirror: { endpoint: 'https://fleet.local:5000', caFile: '/etc/ca.pem' } } },
     ));
@@ -51,7 +51,7 @@ describe('a valid inventory', () => {
   });
 
   test('WHEN apps name namespaces THEN the site gets those namespaces', () => {
-    const [site] = parseInventory(withApp({}, { namespaces: ['extra'] }));
+    const { sites: [site] } = parseInventory(withApp({}, { namespaces: ['extra'] }));
     expect(site.namespaces).toEqual(['apps', 'edge-system', 'extra', 'monitoring']);
   });
 });

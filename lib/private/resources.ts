@@ -1,0 +1,57 @@
+import type { AppResources } from '../site/edge-app';
+import type { ContainerBudget } from '../site/tier';
+import { childPath, Problems } from './problems';
+import { parseBytes, parseCpuMillis } from './quantity';
+import type { MappingReader } from './reader';
+
+/**
+ * User-given container resources (any of requests/limits × cpu/memory), shared by
+ * every construct that runs a container: read from the inventory, checked, and
+ * completed from the tier budget in one place.
+ */
+
+/** The budget a container gets: what the user gave, the rest from the tier budget. */
+export function resolveBudget(resources: AppResources | undefined, tierBudget: ContainerBudget): ContainerBudget {
+  return {
+    requests: { cpu: resources?.requests?.cpu ?? tierBudget.requests.cpu, memory: resources?.requests?.memory ?? tierBudget.requests.memory },
+    limits: { cpu: resources?.limits?.cpu ?? tierBudget.limits.cpu, memory: resources?.limits?.memory ?? tierBudget.limits.memory },
+  };
+}
+
+/** Checks user-given resources at `path` (the resources field): positive quantities, requests not above limits. */
+export function checkResources(resources: AppResources | undefined, path: string, problems: Problems): void {
+  const parsed: Record<string, number> = {};
+  for (const section of ['requests', 'limits'] as const) {
+    for (const resource of ['cpu', 'memory'] as const) {
+      const value = resources?.[section]?.[resource];
+      if (value === undefined) continue;
+      const amount = resource === 'cpu' ? parseCpuMillis(value) : parseBytes(value);
+      const where = childPath(childPath(path, section), resource);
+      if (amount === undefined || amount <= 0) problems.add(where, `"${value}" is not a positive ${resource} quantity (e.g. ${resource === 'cpu' ? '250m or 1' : '128Mi or 1Gi'})`);
+      else parsed[`${section}.${resource}`] = amount;
+    }
+  }
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = parsed[`requests.${resource}`];
+    const limit = parsed[`limits.${resource}`];
+    if (request !== undefined && limit !== undefined && request > limit) {
+      problems.add(childPath(childPath(path, 'requests'), resource), `request ${resources?.requests?.[resource]} is above the limit ${resources?.limits?.[resource]}`);
+    }
+  }
+}
+
+/** Reads `{ requests: { cpu, memory }, limits: { cpu, memory } }` under `key` of an inventory mapping. */
+export function readResources(r: MappingReader, key: string): AppResources | undefined {
+  const section = r.mapping(key, ['requests', 'limits']);
+  if (!section) return undefined;
+  const read = (name: string) => {
+    const s = section.mapping(name, ['cpu', 'memory']);
+    if (!s) return undefined;
+    const cpu = s.string('cpu');
+    const memory = s.string('memory');
+    return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
+  };
+  const requests = read('requests');
+  const limits = read('limits');
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
+}
