@@ -14,7 +14,43 @@ export * from './node/capacity';
 export * from './node/micro-edge-node';
 export * from './security/pod-defaults';
 export * from './policy/pod-security';
+export {
+  PolicyGate, type PolicyGateOptions, type PolicyRuleId, type PolicyViolation,
+} from './policy/policy-gate';
+export {
+  SpireEdge, type SpireEdgeOptions, type SpireEdgeProps, type SpireHubServer, type SpireIdentity, SPIRE_SERVER_NAMESPACE, SPIRE_AGENT_NAMESPACE, SPIRE_SERVER_IMAGE, SPIRE_AGENT_IMAGE, SPIRE_CONTROLLER_MANAGER_IMAGE, SPIRE_HUB_ACCOUNT, WORKLOAD_TYPE_LABEL,
+} from './security/spire-edge';
+export {
+  EdgeCertificates, type EdgeCertificatesOptions, type EdgeCertificatesProps, type CertificatePolicy, type HostAddresses, type DeviceCertificate,
+} from './security/edge-certificates';
+export {
+  EdgeIsolation, type EdgeIsolationOptions, type EdgeIsolationProps, type IsolationPort, type IsolationRule, type NetworkAllow, type ScrapeAllow, type CloudEgress, DEFAULT_SCRAPE,
+} from './security/edge-isolation';
+export {
+  RuntimeSecurity, type RuntimeSecurityOptions, type RuntimeSecurityProps, type FalcoPriority, FALCO_IMAGE, FALCO_PSS_REASON,
+} from './security/runtime-security';
+export * from './data/local-storage';
+export * from './data/edge-database';
+export * from './data/registry-cache';
+export * from './offline/offline-agent';
+export * from './offline/data-sync';
+export * from './monitoring/monitoring-options';
+export * from './monitoring/edge-monitoring';
+export * from './monitoring/node-exporter';
+export * from './monitoring/edge-prometheus';
+export * from './monitoring/fluent-bit';
+export * from './monitoring/edge-alert-rules';
+export * from './monitoring/edge-dashboard';
+export * from './mec/mec-options';
+export * from './mec/mec-service';
+export * from './ai/ai-options';
+export * from './ai/edge-ai-inference';
+export * from './devices/device-options';
+export * from './devices/edge-device-model';
+export * from './devices/edge-device';
+export * from './devices/edge-devices';
 export * from './gitops/gitops-settings';
 export * from './gitops/resolve-gitops-settings';
 export * from './gitops/gitops-output';
 export * from './gitops/check-gitops-output';
+export * from './terraform';

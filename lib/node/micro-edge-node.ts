@@ -19,6 +19,19 @@ export interface NodeFile {
   readonly content: string;
 }
 
+/** A registry mirror that a construct of the site runs, added to the node's container runtime config. */
+export interface NodeRegistryMirror {
+  /** The mirror's URL as the node reaches it, e.g. `http://127.0.0.1:30500`. */
+  readonly endpoint: string;
+  /** Registries pulled through it, e.g. `docker.io`; `*` for every registry. */
+  readonly registries: readonly string[];
+  /**
+   * Absolute path, on the node, of the CA bundle that signed the mirror's certificate.
+   * @default - the system trust store
+   */
+  readonly caFile?: string;
+}
+
 /** Props of a MicroEdgeNode. */
 export interface MicroEdgeNodeProps {
   /** The node, as resolved from the SiteSpec. */
@@ -52,6 +65,7 @@ export class MicroEdgeNode extends Construct {
   public readonly spec: ResolvedNodeSpec;
   /** The Node object that carries the cluster-side labels. */
   public readonly labelPatch: k8s.KubeNode;
+  private readonly mirrors: NodeRegistryMirror[] = [];
 
   public constructor(scope: Construct, id: string, props: MicroEdgeNodeProps) {
     super(scope, id);
@@ -93,6 +107,14 @@ export class MicroEdgeNode extends Construct {
     return { name: this.name, tier: this.tier, labels: this.labels, cpuMillis: Math.max(cpu, 0), memoryBytes: Math.max(memory, 0), maxPods: kubelet.maxPods };
   }
 
+  /**
+   * Pulls the mirror's registries through it before the site's registryMirror; the
+   * registry itself stays the last resort, so a mirror that is down only costs time.
+   */
+  public addRegistryMirror(mirror: NodeRegistryMirror): void {
+    this.mirrors.push(mirror);
+  }
+
   /** The node's own files, for `dist/nodes/<site>/<node>/`. */
   public files(): NodeFile[] {
     const site = EdgeSite.of(this).spec;
@@ -100,14 +122,14 @@ export class MicroEdgeNode extends Construct {
       return [
         { path: 'kubelet-config.yaml', content: toYaml(kubeletConfiguration(this.spec)) },
         { path: 'kubelet.env', content: kubeletEnvironment(this.spec, site) },
-        ...containerdMirrorHosts(site),
+        ...containerdMirrorHosts(site, this.mirrors),
       ];
     }
     const files: NodeFile[] = [
       { path: 'config.yaml.d/10-tier.yaml', content: toYaml(k3sTierConfig(this.spec, site)) },
       { path: 'config.yaml.d/20-site.yaml', content: toYaml(k3sSiteConfig(this.spec, site)) },
     ];
-    const registries = k3sRegistries(site);
+    const registries = k3sRegistries(site, this.mirrors);
     if (registries) files.push({ path: 'registries.yaml', content: toYaml(registries) });
     return files;
   }

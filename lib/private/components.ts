@@ -1,3 +1,13 @@
+import { AI_INFERENCE_COMPONENT } from '../ai/private/ai-component';
+import { databaseComponent, localStorageComponent, registryCacheComponent } from '../data/private/data-components';
+import { DEVICES_COMPONENT } from '../devices/private/devices-component';
+import { MEC_SERVICES_COMPONENT } from '../mec/private/mec-component';
+import { MONITORING_COMPONENT } from '../monitoring/private/monitoring-component';
+import { dataSyncComponent, offlineAgentComponent } from '../offline/private/offline-components';
+import { EDGE_CERTIFICATES_COMPONENT } from '../security/edge-certificates';
+import { EDGE_ISOLATION_COMPONENT } from '../security/edge-isolation';
+import { RUNTIME_SECURITY_COMPONENT } from '../security/runtime-security';
+import { SPIRE_EDGE_COMPONENT } from '../security/spire-edge';
 import type { EdgeSite } from '../site/edge-site';
 import type { SiteComponentsSpec } from '../site/site-components';
 import type { ResolvedSiteSpec } from '../site/site-spec';
@@ -21,8 +31,30 @@ export interface ComponentDefinition<K extends keyof SiteComponentsSpec = keyof 
   build(site: EdgeSite, options: NonNullable<SiteComponentsSpec[K]>): void;
 }
 
+let components: readonly ComponentDefinition[] | undefined;
+
 /**
  * Every component, in the order EdgeSite builds them (a component that others
- * reference comes first).
+ * reference comes first). Isolation is last: it reads the ports of everything
+ * built before it. Built on first use: the component modules import EdgeSite,
+ * which imports this registry, so a list built at load time could hold modules
+ * that are not loaded yet.
  */
-export const COMPONENTS: readonly ComponentDefinition[] = [];
+export function siteComponents(): readonly ComponentDefinition[] {
+  components ??= [
+    MONITORING_COMPONENT,
+    localStorageComponent,
+    databaseComponent,
+    registryCacheComponent,
+    dataSyncComponent,
+    offlineAgentComponent,
+    MEC_SERVICES_COMPONENT,
+    AI_INFERENCE_COMPONENT,
+    DEVICES_COMPONENT,
+    SPIRE_EDGE_COMPONENT,
+    EDGE_CERTIFICATES_COMPONENT,
+    RUNTIME_SECURITY_COMPONENT,
+    EDGE_ISOLATION_COMPONENT,
+  ] as readonly ComponentDefinition<any>[];
+  return components;
+}

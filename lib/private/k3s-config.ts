@@ -1,3 +1,4 @@
+import type { NodeRegistryMirror } from '../node/micro-edge-node';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
 import { joinMap, kubeletProfile, registrationLabels, registrationTaint, reservationMap } from './node-config';
 
@@ -44,13 +45,32 @@ export function k3sSiteConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): R
   return config;
 }
 
-/** `registries.yaml`: every mirrored registry pulls through the site's mirror first. */
-export function k3sRegistries(site: ResolvedSiteSpec): Record<string, unknown> | undefined {
-  const mirror = site.registryMirror;
-  if (!mirror) return undefined;
-  const host = new URL(mirror.endpoint).host;
+/**
+ * `registries.yaml`: every mirrored registry pulls through its mirrors in order,
+ * the site's own (in-cluster) mirrors first, then the site's registryMirror; k3s
+ * always tries the registry itself last.
+ */
+export function k3sRegistries(site: ResolvedSiteSpec, extra: readonly NodeRegistryMirror[] = []): Record<string, unknown> | undefined {
+  const mirrors = nodeMirrors(site, extra);
+  if (mirrors.length === 0) return undefined;
+  const configs = Object.fromEntries(mirrors.filter((m) => m.caFile).map((m) => [new URL(m.endpoint).host, { tls: { ca_file: m.caFile } }]));
   return {
-    mirrors: Object.fromEntries(mirror.registries.map((r) => [r, { endpoint: [mirror.endpoint] }])),
-    ...(mirror.caFile ? { configs: { [host]: { tls: { ca_file: mirror.caFile } } } } : {}),
+    mirrors: Object.fromEntries(mirroredRegistries(mirrors).map((r) => [r, { endpoint: endpointsFor(mirrors, r) }])),
+    ...(Object.keys(configs).length > 0 ? { configs } : {}),
   };
+}
+
+/** The mirrors of a node, in the order they are tried. */
+export function nodeMirrors(site: ResolvedSiteSpec, extra: readonly NodeRegistryMirror[]): NodeRegistryMirror[] {
+  return [...extra, ...(site.registryMirror ? [site.registryMirror] : [])];
+}
+
+/** Every registry some mirror serves, in first-seen order. */
+export function mirroredRegistries(mirrors: readonly NodeRegistryMirror[]): string[] {
+  return [...new Set(mirrors.flatMap((m) => m.registries))];
+}
+
+/** The endpoints serving a registry, in order: a wildcard mirror serves every registry, and a registry's own entry replaces the wildcard one. */
+export function endpointsFor(mirrors: readonly NodeRegistryMirror[], registry: string): string[] {
+  return [...new Set(mirrors.filter((m) => m.registries.includes(registry) || m.registries.includes('*')).map((m) => m.endpoint))];
 }

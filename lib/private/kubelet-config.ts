@@ -1,4 +1,6 @@
+import type { NodeRegistryMirror } from '../node/micro-edge-node';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
+import { endpointsFor, mirroredRegistries, nodeMirrors } from './k3s-config';
 import { kubeletProfile, registrationLabels, registrationTaint, reservationMap } from './node-config';
 
 /** KubeletConfiguration (kubelet.config.k8s.io/v1beta1) for nodes that run a plain kubelet. */
@@ -31,20 +33,19 @@ export function kubeletEnvironment(node: ResolvedNodeSpec, site: ResolvedSiteSpe
 
 /**
  * containerd `certs.d/<registry>/hosts.toml` files that send pulls through the
- * site's mirror first, falling back to the registry itself.
+ * node's mirrors in order (in-cluster ones first, then the site's registryMirror),
+ * falling back to the registry itself.
  */
-export function containerdMirrorHosts(site: ResolvedSiteSpec): { path: string; content: string }[] {
-  const mirror = site.registryMirror;
-  if (!mirror) return [];
-  return mirror.registries.map((registry) => {
+export function containerdMirrorHosts(site: ResolvedSiteSpec, extra: readonly NodeRegistryMirror[] = []): { path: string; content: string }[] {
+  const mirrors = nodeMirrors(site, extra);
+  return mirroredRegistries(mirrors).map((registry) => {
     const dir = registry === '*' ? '_default' : registry;
     const upstream = registry === 'docker.io' ? 'https://registry-1.docker.io' : `https://${registry}`;
-    const lines = [
-      ...(registry === '*' ? [] : [`server = "${upstream}"`, '']),
-      `[host."${mirror.endpoint}"]`,
-      '  capabilities = ["pull", "resolve"]',
-      ...(mirror.caFile ? [`  ca = "${mirror.caFile}"`] : []),
-    ];
+    const hosts = endpointsFor(mirrors, registry).map((endpoint) => {
+      const caFile = mirrors.find((m) => m.endpoint === endpoint && m.caFile)?.caFile;
+      return [`[host."${endpoint}"]`, '  capabilities = ["pull", "resolve"]', ...(caFile ? [`  ca = "${caFile}"`] : [])].join('\n');
+    });
+    const lines = [...(registry === '*' ? [] : [`server = "${upstream}"`, '']), hosts.join('\n\n')];
     return { path: `containerd/certs.d/${dir}/hosts.toml`, content: `${lines.join('\n')}\n` };
   });
 }

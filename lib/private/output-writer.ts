@@ -39,8 +39,17 @@ export function writeOutput(outdir: string, files: readonly OutputFile[], ownedD
 }
 
 /**
- * Removes the files under `dirs` (relative to `outdir`) that `wanted` does not list,
- * then the folders left empty. Returns how many files were removed.
+ * Whether a file of the output folders is the tool's own, and so removed when
+ * stale: everything except, under `terraform/`, what is not a `cdk.tf.json`
+ * (Terraform's state and working files next to a stack are the user's).
+ */
+export function isToolOutput(path: string): boolean {
+  return !path.startsWith('terraform/') || path.endsWith('/cdk.tf.json');
+}
+
+/**
+ * Removes the files of the tool under `dirs` (relative to `outdir`) that `wanted`
+ * does not list, then the folders left empty. Returns how many files were removed.
  */
 export function removeStaleFiles(outdir: string, dirs: readonly string[], wanted: ReadonlySet<string>): number {
   let removed = 0;
@@ -48,7 +57,7 @@ export function removeStaleFiles(outdir: string, dirs: readonly string[], wanted
     const root = join(outdir, dir);
     if (!existsSync(root)) continue;
     for (const rel of listFiles(root, dir)) {
-      if (!wanted.has(rel)) {
+      if (!wanted.has(rel) && isToolOutput(rel)) {
         unlinkSync(join(outdir, rel));
         removed++;
       }

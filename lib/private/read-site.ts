@@ -5,8 +5,9 @@ import {
 } from '../site/site-spec';
 import { TIERS } from '../site/tier';
 import { DURATION_RULE, parseDurationSeconds } from './duration';
-import { COMPONENTS } from './components';
+import { siteComponents } from './components';
 import { checkEdgeAppOptions } from './edge-app-rules';
+import { readSiteTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from './names';
 import { cidrProblem } from './network';
 import { childPath, Problems } from './problems';
@@ -16,9 +17,9 @@ import { describe, MappingReader } from './reader';
 
 export const SITE_KEYS = [
   'name', 'location', 'tier', 'region', 'zone', 'kubernetesVersion', 'cluster', 'nodes', 'network', 'connectivity',
-  'registryMirror', 'namespaces', 'apps', 'components',
+  'registryMirror', 'namespaces', 'apps', 'components', 'terraform',
 ];
-export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror'];
+export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror', 'components'];
 const CLUSTER_KEYS = ['serverUrl', 'tokenFile', 'disable'];
 const NETWORK_KEYS = ['siteCidrs', 'cloudCidrs', 'cni'];
 const CONNECTIVITY_KEYS = ['offlineTolerance', 'syncInterval'];
@@ -28,11 +29,20 @@ const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node
 /** Namespaces every site has. */
 export const PLATFORM_NAMESPACES = ['edge-system', 'monitoring'];
 
+/** What every site of a fleet reads besides its own block. */
+export interface FleetContext {
+  /** The fleet `defaults` block. */
+  readonly defaults?: MappingReader;
+  /** The fleet `terraform` block: every site then gets Terraform cluster access. */
+  readonly terraform?: TerraformSettings;
+}
+
 /**
  * Reads one site, with the fleet defaults as fallback, and checks every rule that
  * involves only this site. Returns undefined when the site is too broken to resolve.
  */
-export function readSite(value: unknown, path: string, problems: Problems, defaults?: MappingReader): ResolvedSiteSpec | undefined {
+export function readSite(value: unknown, path: string, problems: Problems, fleet: FleetContext = {}): ResolvedSiteSpec | undefined {
+  const defaults = fleet.defaults;
   const r = MappingReader.of(value, path, problems, SITE_KEYS, defaults);
   if (!r) return undefined;
   r.require('name', 'the site name (DNS-1123 label)');
@@ -63,14 +73,17 @@ export function readSite(value: unknown, path: string, problems: Problems, defau
     ...(registryMirror ? { registryMirror } : {}),
   };
   checkApps(site, apps, problems);
-  const resolved = { ...site, components: readComponents(r, site) };
+  const terraform = r.has('terraform') || fleet.terraform
+    ? readSiteTerraformSettings(r.raw('terraform'), childPath(path, 'terraform'), problems, site.name, fleet.terraform)
+    : undefined;
+  const resolved = { ...site, components: readComponents(r, site), ...(terraform ? { terraform } : {}) };
   return name === undefined ? undefined : resolved;
 }
 
 function readComponents(r: MappingReader, site: ResolvedSiteSpec): ResolvedSiteSpec['components'] {
-  const block = r.mapping('components', COMPONENTS.map((c) => c.key));
+  const block = r.mapping('components', siteComponents().map((c) => c.key));
   const components: Record<string, unknown> = {};
-  for (const definition of COMPONENTS) {
+  for (const definition of siteComponents()) {
     const raw = block?.raw(definition.key);
     if (raw === undefined) continue;
     const options = definition.read(raw, block!.pathOf(definition.key), r.problems, site);

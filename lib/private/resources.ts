@@ -10,11 +10,24 @@ import type { MappingReader } from './reader';
  * completed from the tier budget in one place.
  */
 
-/** The budget a container gets: what the user gave, the rest from the tier budget. */
-export function resolveBudget(resources: AppResources | undefined, tierBudget: ContainerBudget): ContainerBudget {
+/**
+ * The budget a container gets: what the user gave, the rest from the tier budget,
+ * raised to `floor` where given (for agents whose working set is larger than a
+ * micro tier's default container; the user's own values are never raised).
+ */
+export function resolveBudget(resources: AppResources | undefined, tierBudget: ContainerBudget, floor?: ContainerBudget): ContainerBudget {
+  const pick = (section: 'requests' | 'limits', resource: 'cpu' | 'memory'): string => {
+    const own = resources?.[section]?.[resource];
+    if (own !== undefined) return own;
+    const tier = tierBudget[section][resource];
+    const minimum = floor?.[section][resource];
+    if (minimum === undefined) return tier;
+    const parse = resource === 'cpu' ? parseCpuMillis : parseBytes;
+    return parse(minimum)! > parse(tier)! ? minimum : tier;
+  };
   return {
-    requests: { cpu: resources?.requests?.cpu ?? tierBudget.requests.cpu, memory: resources?.requests?.memory ?? tierBudget.requests.memory },
-    limits: { cpu: resources?.limits?.cpu ?? tierBudget.limits.cpu, memory: resources?.limits?.memory ?? tierBudget.limits.memory },
+    requests: { cpu: pick('requests', 'cpu'), memory: pick('requests', 'memory') },
+    limits: { cpu: pick('limits', 'cpu'), memory: pick('limits', 'memory') },
   };
 }
 

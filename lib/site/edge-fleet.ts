@@ -4,6 +4,9 @@ import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
 import { imagesOf } from '../private/images';
+import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
+import { TERRAFORM_DIR, terraformFiles } from '../terraform/terraform-files';
+import type { TerraformSettings } from '../terraform/terraform-settings';
 import { apiObjectsOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
 import { Problem } from '../private/problems';
@@ -31,6 +34,13 @@ export interface EdgeFleetProps {
    * @default - no GitOps objects are written
    */
   readonly gitOps?: GitOpsSettings | ResolvedGitOpsSettings;
+  /**
+   * The Terraform stacks of each site's platform layer (`terraform/<site>/cdk.tf.json`)
+   * and of the cloud hub. Without a GitOps agent of its own, a site whose fleet uses
+   * Flux gets the Flux agent pulling from the GitOps repository.
+   * @default - no Terraform is written
+   */
+  readonly terraform?: TerraformSettings;
 }
 
 /** What one site synthesized to. */
@@ -56,12 +66,13 @@ export interface FleetSynthesis {
 }
 
 /** Output folders the fleet owns; stale files in them are removed on write. */
-export const FLEET_OUTPUT_DIRS = ['sites', 'nodes', GITOPS_OUTPUT_DIR];
+export const FLEET_OUTPUT_DIRS = ['sites', 'nodes', GITOPS_OUTPUT_DIR, TERRAFORM_DIR];
 
 /** The output folders that belong to one site alone. */
 export function siteOutputDirs(site: string): string[] {
-  return [`sites/${site}`, `nodes/${site}`, `${GITOPS_OUTPUT_DIR}/flux/${site}`];
+  return [`sites/${site}`, `nodes/${site}`, `${GITOPS_OUTPUT_DIR}/flux/${site}`, `${TERRAFORM_DIR}/${site}`];
 }
+
 
 /**
  * The fleet: synthesizes every site, each in its own cdk8s App (one App holding
@@ -70,13 +81,20 @@ export function siteOutputDirs(site: string): string[] {
  */
 export class EdgeFleet {
   /** A fleet from an inventory file; throws an EdgeValidationError listing every problem. */
-  public static fromInventoryFile(file: string, options: Omit<EdgeFleetProps, 'sites' | 'gitOps'> = {}): EdgeFleet {
+  public static fromInventoryFile(file: string, options: Omit<EdgeFleetProps, 'sites' | 'gitOps' | 'terraform'> = {}): EdgeFleet {
     const inventory = loadInventoryFile(file);
-    return new EdgeFleet({ ...options, sites: inventory.sites, ...(inventory.gitops ? { gitOps: inventory.gitops } : {}) });
+    return new EdgeFleet({
+      ...options,
+      sites: inventory.sites,
+      ...(inventory.gitops ? { gitOps: inventory.gitops } : {}),
+      ...(inventory.terraform ? { terraform: inventory.terraform } : {}),
+    });
   }
 
   /** The resolved GitOps settings, when the fleet has them. */
   public readonly gitOps?: ResolvedGitOpsSettings;
+  /** The Terraform settings, with the GitOps agent filled in from the GitOps settings. */
+  public readonly terraform?: TerraformSettings;
   private readonly props: EdgeFleetProps;
   private fleetFileCache?: readonly OutputFile[];
 
@@ -88,6 +106,10 @@ export class EdgeFleet {
     }
     this.props = props;
     if (props.gitOps) this.gitOps = resolveGitOpsSettings(props.gitOps, 'gitops');
+    if (props.terraform) {
+      const agent = props.terraform.gitopsAgent ?? fluxAgentOf(this.gitOps);
+      this.terraform = { ...props.terraform, ...(agent ? { gitopsAgent: agent } : {}) };
+    }
   }
 
   /** Names of the fleet's sites. */
@@ -116,7 +138,7 @@ export class EdgeFleet {
     const objects = apiObjectsOf(site);
     const manifests = manifestFiles(`sites/${spec.name}`, objects, problems);
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const gitOps = this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : [];
+    const gitOps = [...(this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : []), ...this.siteTerraformFiles(site.spec)];
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
     problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
@@ -128,10 +150,19 @@ export class EdgeFleet {
     return { site: spec.name, objectCount: objects.length, files: sortByPath([...bundle, ...nodeFiles, ...gitOps.filter((f) => !f.path.startsWith('sites/'))]) };
   }
 
-  /** The fleet-wide files that belong to no single site (the Fleet GitRepo). */
+  /** The fleet-wide files that belong to no single site (the Fleet GitRepo, the cloud hub's stack). */
   public fleetFiles(): readonly OutputFile[] {
-    this.fleetFileCache ??= this.gitOps ? fleetGitOpsFiles(this.gitOps) : [];
+    this.fleetFileCache ??= [
+      ...(this.gitOps ? fleetGitOpsFiles(this.gitOps) : []),
+      ...(this.terraform?.hub ? terraformFiles([], { settings: this.terraform }) : []),
+    ];
     return this.fleetFileCache;
+  }
+
+  private siteTerraformFiles(site: ResolvedSiteSpec): OutputFile[] {
+    if (!this.terraform) return [];
+    const { hub: _hub, ...shared } = this.terraform;
+    return terraformFiles([site], { settings: shared, ...(site.terraform ? { siteSettings: { [site.name]: site.terraform } } : {}) });
   }
 
   /**
@@ -141,7 +172,7 @@ export class EdgeFleet {
    */
   private checkGitOps(site: string, bundle: readonly OutputFile[], gitOps: readonly OutputFile[]): Problem[] {
     if (!this.gitOps) return checkBundleSize(site, bundle, DEFAULT_BUNDLE_SIZE_LIMIT);
-    const engineFiles = [...gitOps.filter((f) => !f.path.startsWith('sites/')), ...this.fleetFiles()];
+    const engineFiles = [...gitOps.filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`)), ...this.fleetFiles().filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`))];
     const paths = new Set([...bundle, ...engineFiles].map((f) => f.path));
     return [...checkSiteBundle(site, bundle, this.gitOps), ...checkGitOpsReferences(paths, engineFiles, this.gitOps)];
   }
@@ -176,4 +207,11 @@ export class EdgeFleet {
 
 function sortByPath(files: OutputFile[]): OutputFile[] {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The Flux agent that pulls a site's folder from the GitOps repository, when the fleet uses Flux. */
+function fluxAgentOf(gitOps: ResolvedGitOpsSettings | undefined): GitOpsAgentOptions | undefined {
+  if (!gitOps?.flux) return undefined;
+  const { url, branch, path, secretName } = gitOps.repository;
+  return { kind: 'flux', flux: { url, branch, path, ...(secretName ? { secretName } : {}), timeout: gitOps.flux.sourceTimeout } };
 }

@@ -1,8 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fitWorkloads, WorkloadDemand } from '../node/capacity';
-import { COMPONENTS } from '../private/components';
+import { siteComponents } from '../private/components';
 import { MicroEdgeNode, NodeFile } from '../node/micro-edge-node';
+import { PolicyGate } from '../policy/policy-gate';
 import { siteLabels } from '../private/labels';
 import { formatBytes, formatCpuMillis } from '../private/quantity';
 import { EdgeApp, EdgeAppOptions } from './edge-app';
@@ -56,11 +57,13 @@ export class EdgeSite extends Chart {
     this.priorityClasses = new EdgePriorityClasses(this, 'PriorityClasses');
     this.nodes = this.spec.nodes.map((node) => new MicroEdgeNode(this, `Node-${node.name}`, { spec: node }));
     for (const app of this.spec.apps) this.addApp(app);
-    for (const component of COMPONENTS) {
+    for (const component of siteComponents()) {
       const options = this.spec.components[component.key];
       if (options !== undefined) component.build(this, options);
     }
     this.node.addValidation({ validate: () => this.capacityProblems() });
+    // The same policy gate for inventory sites and sites composed in code.
+    PolicyGate.addTo(this, { kubernetesVersion: this.spec.kubernetesVersion });
   }
 
   /** The namespace of this name, created (with its policies) when the site does not have it yet. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { gitOpsSiteNameProblem, readGitOpsSettings } from '../gitops/private/read-gitops-settings';
+import { readTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
 import { childPath, Problem, Problems } from '../private/problems';
 import { DEFAULTS_KEYS, readSite } from '../private/read-site';
 import { MappingReader } from '../private/reader';
@@ -14,6 +15,8 @@ export interface ResolvedInventory {
   readonly sites: readonly ResolvedSiteSpec[];
   /** How the fleet engines roll the sites out, when the inventory says. */
   readonly gitops?: ResolvedGitOpsSettings;
+  /** The Terraform stacks of the platform layer, when the inventory asks for them. */
+  readonly terraform?: TerraformSettings;
 }
 
 /** The outcome of validating an inventory: the resolved sites, or every problem. */
@@ -29,17 +32,18 @@ export interface InventoryValidation extends ResolvedInventory {
  */
 export function validateInventory(raw: unknown): InventoryValidation {
   const problems = new Problems();
-  const root = MappingReader.of(raw, '', problems, ['defaults', 'sites', 'gitops']);
+  const root = MappingReader.of(raw, '', problems, ['defaults', 'sites', 'gitops', 'terraform']);
   if (!root) return { sites: [], problems: problems.list };
   root.require('sites', 'the list of sites');
   const defaults = root.mapping('defaults', DEFAULTS_KEYS);
   const gitops = root.has('gitops') ? readGitOpsSettings(root.raw('gitops'), 'gitops', problems) : undefined;
+  const terraform = root.has('terraform') ? readTerraformSettings(root.raw('terraform'), 'terraform', problems) : undefined;
   const sites: ResolvedSiteSpec[] = [];
   const seen = new Map<string, string>();
   const items = root.list('sites') ?? [];
   if (root.has('sites') && items.length === 0 && Array.isArray(root.raw('sites'))) problems.add('sites', 'must list at least one site');
   for (const item of items) {
-    const site = readSite(item.value, item.path, problems, defaults);
+    const site = readSite(item.value, item.path, problems, { defaults, terraform });
     if (!site) continue;
     const first = seen.get(site.name);
     if (first) problems.add(childPath(item.path, 'name'), `site name "${site.name}" is already used by ${first}`);
@@ -49,7 +53,7 @@ export function validateInventory(raw: unknown): InventoryValidation {
     sites.push(site);
   }
   if (!problems.isEmpty) return { sites: [], problems: problems.list };
-  return { sites, problems: [], ...(gitops ? { gitops } : {}) };
+  return { sites, problems: [], ...(gitops ? { gitops } : {}), ...(terraform ? { terraform } : {}) };
 }
 
 /** Validates a parsed inventory and returns it resolved, or throws an EdgeValidationError listing every problem. */

@@ -1,4 +1,5 @@
 import type { GitOpsSettings } from '../gitops/gitops-settings';
+import type { SiteTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
 import type { EdgeAppOptions } from './edge-app';
 import type { SiteComponentsSpec } from './site-components';
 import type { Tier } from './tier';
@@ -230,6 +231,11 @@ export interface SiteSpec {
    * @default - none
    */
   readonly components?: SiteComponentsSpec;
+  /**
+   * How Terraform reaches the site's cluster (when the inventory has a `terraform:` block).
+   * @default - the fleet's `terraform.access`
+   */
+  readonly terraform?: SiteTerraformSettings;
 }
 
 /** A node with every default applied. */
@@ -260,6 +266,7 @@ export interface ResolvedSiteSpec {
   readonly namespaces: readonly string[];
   readonly apps: readonly EdgeAppOptions[];
   readonly components: SiteComponentsSpec;
+  readonly terraform?: SiteTerraformSettings;
 }
 
 /** Fleet-wide defaults: any site field below, used by every site that does not set it. */
@@ -278,6 +285,8 @@ export interface FleetDefaults {
   readonly connectivity?: ConnectivitySpec;
   /** Used by sites with no mirror of their own. @default - none */
   readonly registryMirror?: RegistryMirrorSpec;
+  /** Components every site runs; a site's own block for a component replaces the fleet's. @default - none */
+  readonly components?: SiteComponentsSpec;
 }
 
 /** An inventory file: fleet defaults and the sites. */
@@ -291,6 +300,11 @@ export interface Inventory {
    * @default - no GitOps objects are written
    */
   readonly gitops?: GitOpsSettings;
+  /**
+   * The Terraform stacks that bootstrap each site's platform layer (and the cloud hub).
+   * @default - no Terraform is written
+   */
+  readonly terraform?: TerraformSettings;
 }
 
 export const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';

@@ -1,0 +1,110 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { workloadLabels } from '../../private/labels';
+import {
+  containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
+} from '../../security/pod-defaults';
+import { placePods } from '../../site/placement';
+import type { ContainerBudget, Tier } from '../../site/tier';
+import { diskNode } from './component-rules';
+import { envVars, registerPods } from './pod-helpers';
+import { ClaimClass, createClaim } from './volume-claims';
+
+/** What the backup of one PostgreSQL database needs. */
+export interface BackupSpec {
+  /** Name of the database's StatefulSet and Service. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly uid: number;
+  /** PostgreSQL database to dump. */
+  readonly database: string;
+  readonly secretName: string;
+  readonly usernameKey: string;
+  readonly passwordKey: string;
+  readonly schedule: string;
+  readonly retention: number;
+  readonly size: string;
+  readonly disk?: string;
+  readonly claimClass: ClaimClass;
+  readonly tier: Tier;
+  readonly budget: ContainerBudget;
+}
+
+/** Where dumps are written in the backup pod. */
+export const BACKUP_MOUNT_PATH = '/backup';
+
+// Kubernetes expands $(NAME) in commands, so the shell's own $( is written $$(.
+const BACKUP_SCRIPT = [
+  'set -eu',
+  `rm -f ${BACKUP_MOUNT_PATH}/*.partial`,
+  `file="${BACKUP_MOUNT_PATH}/\${PGDATABASE}-$$(date -u +%Y%m%dT%H%M%SZ).dump"`,
+  'pg_dump --format=custom --no-password --file="${file}.partial"',
+  // Renamed only once complete: a dump cut short by a power loss never counts as a backup.
+  'mv "${file}.partial" "${file}"',
+  `ls -1t ${BACKUP_MOUNT_PATH}/*.dump | tail -n +$$((RETENTION + 1)) | xargs -r rm -f --`,
+].join('\n');
+
+/**
+ * A CronJob that dumps the database (`pg_dump`, custom format) to its own local
+ * volume and keeps the newest `retention` dumps: an edge site cannot count on a
+ * cloud snapshot, and a second volume (with `local`, a second disk) survives the
+ * loss of the data disk.
+ */
+export function createBackup(scope: Construct, spec: BackupSpec): { cronJob: k8s.KubeCronJob; claim: k8s.KubePersistentVolumeClaim } {
+  const name = `${spec.name}-backup`;
+  const labels = workloadLabels(name);
+  const nodeName = diskNode(spec.disk);
+  const claim = createClaim(scope, 'BackupClaim', spec.claimClass, { name, namespace: spec.namespace, size: spec.size, tiers: [spec.tier], nodeName, disk: spec.disk });
+  const scratch = scratchVolumes(['/tmp'], '64Mi');
+  const container: k8s.Container = {
+    name: 'backup',
+    image: spec.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', BACKUP_SCRIPT],
+    env: envVars({
+      PGHOST: `${spec.name}.${spec.namespace}.svc`,
+      PGPORT: '5432',
+      PGDATABASE: spec.database,
+      RETENTION: String(spec.retention),
+    }, {
+      PGUSER: { secretName: spec.secretName, key: spec.usernameKey },
+      PGPASSWORD: { secretName: spec.secretName, key: spec.passwordKey },
+    }),
+    resources: containerResources(spec.budget),
+    securityContext: restrictedContainerSecurityContext(),
+    volumeMounts: [{ name: 'backup', mountPath: BACKUP_MOUNT_PATH }, ...scratch.volumeMounts],
+  };
+  const cronJob = new k8s.KubeCronJob(scope, 'Backup', {
+    metadata: { name, namespace: spec.namespace, labels },
+    spec: {
+      schedule: spec.schedule,
+      concurrencyPolicy: 'Forbid',
+      // A site that was down at the scheduled time still takes the missed backup when it is back within 6 hours.
+      startingDeadlineSeconds: 21600,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 2,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 3,
+          activeDeadlineSeconds: 10800,
+          template: {
+            metadata: { labels },
+            spec: {
+              ...placePods({ tiers: [spec.tier] }),
+              restartPolicy: 'OnFailure',
+              priorityClassName: 'edge-normal',
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: restrictedPodSecurityContext({ runAsUser: spec.uid }),
+              containers: [container],
+              volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: name } }, ...scratch.volumes],
+            },
+          },
+        },
+      },
+    },
+  });
+  registerPods(scope, { description: `CronJob ${spec.namespace}/${name}`, tiers: [spec.tier], nodeName, replicas: 1, budget: spec.budget });
+  return { cronJob, claim };
+}

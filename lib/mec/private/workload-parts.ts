@@ -1,0 +1,66 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { AppPort, ProbeOptions, SecretKeyReference } from '../../site/edge-app';
+import type { ContainerBudget } from '../../site/tier';
+import { containerResources } from '../../security/pod-defaults';
+
+/**
+ * Pieces of a container spec shared by the latency-critical workloads (MecService,
+ * EdgeAIInference): the same semantics as EdgeApp's props (probes by port name,
+ * plain and Secret-referenced environment), so an option means the same everywhere.
+ * Resources are completed by `resolveBudget` in lib/private/resources.ts.
+ */
+
+/** The resource name of NVIDIA GPUs advertised by the NVIDIA device plugin. */
+export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
+
+/**
+ * Requests and limits of a container, with whole GPUs when asked for. Extended
+ * resources cannot be overcommitted: Kubernetes takes the limit as the request.
+ */
+export function resourcesWithGpus(budget: ContainerBudget, gpus: number): k8s.ResourceRequirements {
+  const base = containerResources(budget);
+  if (gpus <= 0) return base;
+  return { requests: base.requests, limits: { ...base.limits, [NVIDIA_GPU_RESOURCE]: k8s.Quantity.fromNumber(gpus) } };
+}
+
+/** Plain variables first, then Secret references (values never enter the output). */
+export function environment(
+  env: Readonly<Record<string, string>> | undefined,
+  secretEnv: Readonly<Record<string, SecretKeyReference>> | undefined,
+): k8s.EnvVar[] {
+  const plain = Object.entries(env ?? {}).map(([name, value]): k8s.EnvVar => ({ name, value }));
+  const secret = Object.entries(secretEnv ?? {}).map(([name, ref]): k8s.EnvVar => ({
+    name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+  }));
+  return [...plain, ...secret];
+}
+
+/** Container ports of named app ports. */
+export function containerPorts(ports: readonly AppPort[]): k8s.ContainerPort[] {
+  return ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }));
+}
+
+/** A probe as written, or a TCP connect to the first TCP port. */
+export function toProbe(probe: ProbeOptions | undefined, ports: readonly AppPort[], defaultDelay: number): k8s.Probe {
+  const timing = {
+    initialDelaySeconds: probe?.initialDelaySeconds ?? defaultDelay,
+    periodSeconds: probe?.periodSeconds ?? 10,
+    failureThreshold: probe?.failureThreshold ?? 3,
+    timeoutSeconds: 2,
+  };
+  if (probe?.http) return { ...timing, httpGet: { path: probe.http.path, port: intOrString(probe.http.port) } };
+  if (probe?.exec) return { ...timing, exec: { command: [...probe.exec] } };
+  const firstTcp = ports.find((p) => (p.protocol ?? 'TCP') === 'TCP');
+  return { ...timing, tcpSocket: { port: intOrString(probe?.tcp?.port ?? firstTcp!.name) } };
+}
+
+/** A port given by name or number. */
+export function intOrString(port: string | number): k8s.IntOrString {
+  return typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port);
+}
+
+/** One replica replaces in place; several roll one at a time without a surge pod (no spare GPU or capacity at the edge). */
+export function deploymentStrategy(replicas: number): k8s.DeploymentStrategy {
+  if (replicas === 1) return { type: 'Recreate' };
+  return { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } };
+}

@@ -1,0 +1,189 @@
+import type { AppResources, SecretKeyReference } from '../site/edge-app';
+import type { Tier } from '../site/tier';
+
+/**
+ * The options of a site's monitoring, as written under `components.monitoring`
+ * in the inventory or passed to `EdgeMonitoring`. Kept apart from the construct so
+ * the inventory reader and the rules can use them without the construct.
+ */
+
+/** How the site's Prometheus keeps what it scrapes. */
+export type PrometheusMode = 'agent' | 'server';
+
+/** Where the site's Prometheus sends its samples. */
+export interface RemoteWriteOptions {
+  /** The cloud's remote-write endpoint, e.g. `https://metrics.example.com/api/v1/write`. */
+  readonly url: string;
+  /**
+   * Allow a plain `http://` URL (for a site-local proxy that terminates TLS).
+   * @default false
+   */
+  readonly allowInsecure?: boolean;
+  /**
+   * A bearer token in an existing Secret of the `monitoring` namespace, mounted as
+   * a file (the token never enters the output).
+   * @default - no authorization header
+   */
+  readonly bearerTokenSecret?: SecretKeyReference;
+}
+
+/** Where Fluent Bit ships the site's container logs. */
+export interface MonitoringLogsOptions {
+  /**
+   * `http` (Fluent Bit's HTTP output, JSON lines) or `forward` (the Fluentd forward protocol).
+   * @default 'http'
+   */
+  readonly output?: 'http' | 'forward';
+  /**
+   * The cloud endpoint: `https://host[:port]/path` for `http`, `tls://host[:port]`
+   * for `forward` (port 24224 when none is given).
+   */
+  readonly url: string;
+  /**
+   * Allow an endpoint without TLS (`http://` or `tcp://`).
+   * @default false
+   */
+  readonly allowInsecure?: boolean;
+  /**
+   * A credential in an existing Secret of the `monitoring` namespace, passed as an
+   * environment variable: the bearer token of the `http` output, or the shared key
+   * of the `forward` output.
+   * @default - none
+   */
+  readonly authSecret?: SecretKeyReference;
+  /**
+   * Most log data each node keeps on its disk while the uplink is down (a
+   * Kubernetes quantity); the oldest chunks are dropped beyond it.
+   * @default - by the site's tier: micro 256Mi, mini 1Gi, standard and mec 2Gi
+   */
+  readonly bufferLimit?: string;
+  /** Requests and limits of the Fluent Bit container. @default - the site tier's budget */
+  readonly resources?: AppResources;
+}
+
+/** Alert thresholds; percentages are from 0 to 100. */
+export interface MonitoringAlertOptions {
+  /** CPU busy percentage of a node that fires `EdgeNodeHighCpu`. @default 80 */
+  readonly cpuPercent?: number;
+  /** Memory used percentage of a node that fires `EdgeNodeHighMemory`. @default 85 */
+  readonly memoryPercent?: number;
+  /** Used percentage of a node filesystem that fires `EdgeNodeFilesystemFull`. @default 85 */
+  readonly filesystemPercent?: number;
+  /**
+   * How far remote write may fall behind before `EdgeCloudSyncLag` fires (a Prometheus duration).
+   * @default '15m'
+   */
+  readonly syncLag?: string;
+  /**
+   * How long a condition must hold before its alert fires (a Prometheus duration).
+   * @default '5m'
+   */
+  readonly for?: string;
+}
+
+/** Where the site's Prometheus keeps its WAL or TSDB. */
+export interface PrometheusStorageOptions {
+  /**
+   * Size of the volume (a Kubernetes quantity).
+   * @default - by the Prometheus tier: micro 1Gi, mini 2Gi, standard and mec 5Gi
+   */
+  readonly size?: string;
+  /**
+   * StorageClass of a PersistentVolumeClaim for the data; without one the data is
+   * an emptyDir, which survives container restarts but not a rescheduled pod.
+   * @default - an emptyDir of `size`
+   */
+  readonly storageClassName?: string;
+}
+
+/** What a site's monitoring runs and where it sends data; shared by `EdgeMonitoring` and the inventory. */
+export interface EdgeMonitoringOptions {
+  /**
+   * `agent`: Prometheus in agent mode, forwarding everything by remote write and
+   * keeping unsent samples in its WAL while offline; `server`: full Prometheus with
+   * local retention (remote write optional).
+   * @default 'agent'
+   */
+  readonly mode?: PrometheusMode;
+  /** Remote write to the cloud; required in `agent` mode. @default - none */
+  readonly remoteWrite?: RemoteWriteOptions;
+  /**
+   * How often every target is scraped (a Prometheus duration).
+   * @default '30s'
+   */
+  readonly scrapeInterval?: string;
+  /**
+   * `server`: how long the local TSDB keeps samples. `agent`: the most time an
+   * unsent sample stays in the WAL while the uplink is down. A Prometheus duration.
+   * @default - '15d' in server mode; the site's offline tolerance in agent mode
+   */
+  readonly retention?: string;
+  /** The Prometheus data volume. @default - an emptyDir sized by tier */
+  readonly storage?: PrometheusStorageOptions;
+  /**
+   * Tier whose nodes run Prometheus.
+   * @default - the tier of `node` when given, else the site's tier
+   */
+  readonly tier?: Tier;
+  /** Pin Prometheus to one node of the site. @default - any node of the tier */
+  readonly node?: string;
+  /** Requests and limits of the Prometheus container. @default - the tier's budget */
+  readonly resources?: AppResources;
+  /** Ship container logs with Fluent Bit. @default - no log shipping */
+  readonly logs?: MonitoringLogsOptions;
+  /** Alert thresholds of the PrometheusRule. @default - the defaults of each threshold */
+  readonly alerts?: MonitoringAlertOptions;
+  /**
+   * Emit ServiceMonitor, PodMonitor and PrometheusRule objects for a Prometheus
+   * Operator; their CRDs must be installed on the site (the platform layer's
+   * monitoring stack installs them).
+   * @default true
+   */
+  readonly prometheusOperator?: boolean;
+  /**
+   * Labels on the Prometheus Operator objects, for the operator's selectors
+   * (e.g. `release: kube-prometheus-stack`).
+   * @default - none
+   */
+  readonly operatorLabels?: Readonly<Record<string, string>>;
+  /**
+   * Emit the edge-overview Grafana dashboard as a ConfigMap for the Grafana sidecar.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+}
+
+/**
+ * A metrics endpoint another construct registers with the site's monitoring
+ * (`EdgeMonitoring.registerScrapeTarget()`): the site's Prometheus scrapes it, a
+ * ServiceMonitor or PodMonitor describes it to a Prometheus Operator, and
+ * NetworkPolicies open the path from Prometheus to the pods.
+ */
+export interface ScrapeTarget {
+  /** Name of the target (DNS-1123 label), unique per namespace; names the monitor objects and the scrape job. */
+  readonly name: string;
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels that select the pods (and the Service, when there is one). */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Name of the container port (and Service port) that serves the metrics. */
+  readonly port: string;
+  /** Number of that container port, for the NetworkPolicies. */
+  readonly portNumber: number;
+  /**
+   * HTTP path of the metrics.
+   * @default '/metrics'
+   */
+  readonly path?: string;
+  /**
+   * Whether a Service carrying the `selector` labels exposes the port: a
+   * ServiceMonitor is emitted then, a PodMonitor otherwise.
+   * @default false
+   */
+  readonly service?: boolean;
+  /**
+   * Scrape interval of this target (a Prometheus duration).
+   * @default - the site's scrape interval
+   */
+  readonly interval?: string;
+}

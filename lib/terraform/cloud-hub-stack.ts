@@ -1,0 +1,70 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { throwIfProblems } from '../private/errors';
+import { childPath, Problems } from '../private/problems';
+import type { CloudHubOptions } from './cloud-hub-options';
+import type { TerraformStackOptions } from './cluster-platform';
+import { checkCloudHubOptions } from './private/hub-rules';
+import { cloudCoreValues, hubSpireValues, victoriaSingleValues } from './private/hub-values';
+import { checkBackend, checkChartVersions, checkReleaseSettings } from './private/platform-rules';
+import { certManagerValues } from './private/platform-values';
+import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
+
+/** Props of a CloudHubStack. */
+export interface CloudHubStackProps extends TerraformStackOptions, CloudHubOptions {}
+
+/**
+ * The cloud side of the fleet: each part is opt-in. The central SPIRE server that
+ * `central`-mode sites attest to, KubeEdge CloudCore or OpenYurt's yurt-manager when
+ * the fleet's edge nodes use them, the Rancher Fleet manager the sites' agents
+ * register with, and the receivers of the sites' metrics (Prometheus remote write)
+ * and logs (Fluent Bit `http` output).
+ */
+export class CloudHubStack extends TerraformStack {
+  /** Every release, by name. */
+  public readonly releases: Readonly<Record<string, Release>>;
+
+  public constructor(scope: Construct, id: string, props: CloudHubStackProps) {
+    super(scope, id);
+    const problems = new Problems();
+    const path = this.node.path;
+    checkCloudHubOptions(props, path, problems);
+    if (props.backend) checkBackend(props.backend, childPath(path, 'backend'), problems);
+    if (props.releases) checkReleaseSettings(props.releases, childPath(path, 'releases'), problems);
+    if (props.chartVersions) checkChartVersions(props.chartVersions, childPath(path, 'chartVersions'), problems);
+    throwIfProblems(problems, `CloudHubStack ${path} is invalid`);
+
+    addBackend(this, id, props.backend);
+    addHelmProvider(this, props.access);
+    const factory = new ReleaseFactory(this, props.releases, props.chartVersions);
+    const releases: Record<string, Release> = {};
+    const add = (release: Parameters<ReleaseFactory['add']>[0]) => (releases[release.name] = factory.add(release));
+
+    const certManager = props.certManager
+      ? add({ name: 'cert-manager', chart: 'cert-manager', namespace: 'cert-manager', values: certManagerValues() })
+      : undefined;
+    if (props.spireServer) {
+      const crds = add({ name: 'spire-crds', chart: 'spire-crds', namespace: 'spire-system' });
+      add({
+        name: 'spire', chart: 'spire', namespace: 'spire-system', values: hubSpireValues(props.spireServer),
+        dependsOn: [crds, ...(props.spireServer.certManagerUpstream && certManager ? [certManager] : [])],
+      });
+    }
+    if (props.kubeEdge) {
+      add({ name: 'cloudcore', chart: 'cloudcore', namespace: 'kubeedge', repository: props.kubeEdge.chartRepository, values: cloudCoreValues(props.kubeEdge) });
+    }
+    if (props.openYurt) add({ name: 'yurt-manager', chart: 'yurt-manager', namespace: 'kube-system' });
+    if (props.fleetManager) {
+      const crds = add({ name: 'fleet-crd', chart: 'fleet-crd', namespace: 'cattle-fleet-system' });
+      add({ name: 'fleet', chart: 'fleet', namespace: 'cattle-fleet-system', dependsOn: [crds] });
+    }
+    if (props.metricsReceiver) {
+      add({ name: 'victoria-metrics', chart: 'victoria-metrics-single', namespace: 'monitoring', values: victoriaSingleValues(props.metricsReceiver) });
+    }
+    if (props.logReceiver) {
+      add({ name: 'victoria-logs', chart: 'victoria-logs-single', namespace: 'logging', values: victoriaSingleValues(props.logReceiver) });
+    }
+    this.releases = releases;
+  }
+}

@@ -1,0 +1,124 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { throwIfProblems } from '../private/errors';
+import { dns1123LabelProblem } from '../private/names';
+import { childPath, Problems } from '../private/problems';
+import type { ClusterAccess, ClusterPlatform, TerraformStackOptions } from './cluster-platform';
+import { checkBackend, checkChartVersions, checkClusterAccess, checkClusterPlatform, checkReleaseSettings } from './private/platform-rules';
+import {
+  certManagerValues, ciliumValues, falcoValues, fleetAgentValues, flux2Values, fluxSyncValues, kubePrometheusStackValues, longhornValues,
+  spireValues,
+} from './private/platform-values';
+import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
+
+/** Props of an EdgeClusterStack. */
+export interface EdgeClusterStackProps extends TerraformStackOptions {
+  /** Name of the site (DNS-1123 label): the cluster name in SPIRE, the Fleet client ID, the Flux path. */
+  readonly siteName: string;
+  /** What the site's platform layer runs. */
+  readonly platform: ClusterPlatform;
+  /** How Terraform reaches the site's cluster. */
+  readonly access: ClusterAccess;
+  /**
+   * How often the site's Flux fetches its repository when the agent settings name no interval.
+   * @default '5m'
+   */
+  readonly syncInterval?: string;
+}
+
+/** Namespaces of the platform releases. */
+export const PLATFORM_RELEASE_NAMESPACES = {
+  cilium: 'kube-system',
+  certManager: 'cert-manager',
+  spire: 'spire-system',
+  monitoring: 'monitoring',
+  longhorn: 'longhorn-system',
+  falco: 'falco',
+  flux: 'flux-system',
+  fleet: 'cattle-fleet-system',
+} as const;
+
+/** Terraform variables the Fleet agent reads at apply time (never written to the output). */
+export const FLEET_TOKEN_VARIABLE = 'fleet_registration_token';
+export const FLEET_CA_VARIABLE = 'fleet_api_server_ca';
+
+/**
+ * The platform layer of one site's cluster: a Helm provider for the cluster and one
+ * `helm_release` per platform component, in dependency order. Cilium comes first
+ * (no pod starts before the CNI), CRD charts before the charts that use them, and the
+ * GitOps agent last, because the site's manifests it applies use every CRD installed here
+ * (cert-manager's for EdgeCertificates, SPIRE's and its CSI driver for SpireEdge, the
+ * Prometheus Operator's for EdgeMonitoring, Longhorn's driver for LocalStorage).
+ * Every release is atomic, waits for readiness with a timeout suited to slow uplinks,
+ * and creates its namespace.
+ */
+export class EdgeClusterStack extends TerraformStack {
+  /** Every release, by name. */
+  public readonly releases: Readonly<Record<string, Release>>;
+
+  public constructor(scope: Construct, id: string, props: EdgeClusterStackProps) {
+    super(scope, id);
+    const problems = new Problems();
+    const path = this.node.path;
+    const nameProblem = dns1123LabelProblem(props.siteName);
+    if (nameProblem) problems.add(childPath(path, 'siteName'), nameProblem);
+    checkClusterPlatform(props.platform, childPath(path, 'platform'), problems);
+    checkClusterAccess(props.access, childPath(path, 'access'), problems);
+    if (props.backend) checkBackend(props.backend, childPath(path, 'backend'), problems);
+    if (props.releases) checkReleaseSettings(props.releases, childPath(path, 'releases'), problems);
+    if (props.chartVersions) checkChartVersions(props.chartVersions, childPath(path, 'chartVersions'), problems);
+    throwIfProblems(problems, `EdgeClusterStack ${path} is invalid`);
+
+    addBackend(this, id, props.backend);
+    addHelmProvider(this, props.access);
+    this.releases = this.addReleases(props, new ReleaseFactory(this, props.releases, props.chartVersions));
+  }
+
+  private addReleases(props: EdgeClusterStackProps, factory: ReleaseFactory): Record<string, Release> {
+    const { platform } = props;
+    const releases: Record<string, Release> = {};
+    const add = (release: Parameters<ReleaseFactory['add']>[0]) => (releases[release.name] = factory.add(release));
+
+    const cni = platform.cni === 'cilium'
+      ? [add({ name: 'cilium', chart: 'cilium', namespace: PLATFORM_RELEASE_NAMESPACES.cilium, values: ciliumValues(platform) })]
+      : [];
+    if (platform.certManager) add({ name: 'cert-manager', chart: 'cert-manager', namespace: PLATFORM_RELEASE_NAMESPACES.certManager, values: certManagerValues(), dependsOn: cni });
+    if (platform.spire) {
+      const crds = add({ name: 'spire-crds', chart: 'spire-crds', namespace: PLATFORM_RELEASE_NAMESPACES.spire, dependsOn: cni });
+      add({ name: 'spire', chart: 'spire', namespace: PLATFORM_RELEASE_NAMESPACES.spire, values: spireValues(platform.spire, props.siteName), dependsOn: [...cni, crds] });
+    }
+    if (platform.monitoring) {
+      add({ name: 'kube-prometheus-stack', chart: 'kube-prometheus-stack', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: kubePrometheusStackValues(platform.monitoring), dependsOn: cni });
+    }
+    if (platform.longhorn) {
+      add({ name: 'longhorn', chart: 'longhorn', namespace: PLATFORM_RELEASE_NAMESPACES.longhorn, values: longhornValues(platform.longhorn, platform.nodeCount), dependsOn: cni });
+    }
+    if (platform.falco) add({ name: 'falco', chart: 'falco', namespace: PLATFORM_RELEASE_NAMESPACES.falco, values: falcoValues(), dependsOn: cni });
+
+    const agent = platform.gitopsAgent;
+    // The agent applies the site's manifests, which use the CRDs and storage of every release above.
+    const everything = Object.values(releases);
+    if (agent?.kind === 'flux' && agent.flux) {
+      const controllers = add({ name: 'flux2', chart: 'flux2', namespace: PLATFORM_RELEASE_NAMESPACES.flux, values: flux2Values(), dependsOn: everything });
+      add({
+        name: 'edge-bootstrap', chart: 'flux2-sync', namespace: PLATFORM_RELEASE_NAMESPACES.flux,
+        values: fluxSyncValues(agent.flux, props.siteName, props.syncInterval ?? '5m'), dependsOn: [controllers],
+      });
+    } else if (agent?.kind === 'fleet' && agent.fleet) {
+      const token = new TerraformVariable(this, FLEET_TOKEN_VARIABLE, {
+        type: 'string', sensitive: true, description: 'Value of the Fleet ClusterRegistrationToken the site registers with (from the hub).',
+      });
+      const ca = new TerraformVariable(this, FLEET_CA_VARIABLE, {
+        type: 'string', default: '', description: 'PEM CA of the hub\'s Kubernetes API; empty when a well-known CA signed it.',
+      });
+      add({
+        name: 'fleet-agent', chart: 'fleet-agent', namespace: PLATFORM_RELEASE_NAMESPACES.fleet,
+        values: fleetAgentValues(agent.fleet, props.siteName), dependsOn: everything,
+        set: [{ name: 'apiServerCA', value: ca.stringValue, type: 'string' }],
+        setSensitive: [{ name: 'token', value: token.stringValue, type: 'string' }],
+      });
+    }
+    return releases;
+  }
+}

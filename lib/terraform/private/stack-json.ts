@@ -1,0 +1,48 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { sortKeys } from './canonical-json';
+
+/** cdktf's context key that keeps stack traces out of construct metadata. */
+const DISABLE_STACK_TRACE_IN_METADATA = '@cdktf/disable_stack_trace_in_metadata';
+
+/**
+ * A root for stacks synthesized in memory. cdktf's `App` creates its output folders
+ * on disk in its constructor; stacks only need a construct tree, so a bare root
+ * keeps synthesis free of file system side effects.
+ */
+export class InMemoryRoot extends Construct {
+  public constructor() {
+    super(undefined as unknown as Construct, '');
+    this.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
+  }
+}
+
+/**
+ * The stack's Terraform JSON, deterministic: keys sorted by code point, cdktf's `//`
+ * metadata blocks (cdktf version, construct paths, backend kind) removed, two-space
+ * indent, newline at the end. It is what `terraform` reads; nothing in it depends on
+ * the machine, the cdktf version or the time.
+ */
+export function stackJson(stack: TerraformStack): string {
+  stack.prepareStack();
+  stack.runAllValidations();
+  return `${JSON.stringify(sortKeys(stack.toTerraform(), '//'), undefined, 2)}\n`;
+}
+
+/**
+ * Runs `build` with stack traces that cost nothing to format. cdktf captures a full
+ * stack trace for every token it creates (about ten per helm_release) and keeps it
+ * only for its own error messages; formatting them, especially under a source-map
+ * handler (ts-node, jest), is most of the synthesis time of a stack. Errors thrown
+ * meanwhile keep their message; the previous handler is always restored.
+ */
+export function withCheapStackTraces<T>(build: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
+

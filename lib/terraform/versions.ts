@@ -1,0 +1,86 @@
+/**
+ * Every version the platform layer pins, in one reviewed place: a platform upgrade
+ * is a one-line change here, visible in review, and the only one a fleet needs.
+ * Chart versions are exact (no ranges): Terraform then installs the same chart on
+ * every site, and `terraform plan` shows an upgrade only when this file changes.
+ */
+
+/** Where a chart comes from. */
+export interface ChartSource {
+  /** Chart name in its repository. */
+  readonly chart: string;
+  /**
+   * URL of the Helm repository.
+   * @default - none: the user names the repository (the chart is not published upstream)
+   */
+  readonly repository?: string;
+  /** Exact chart version. */
+  readonly version: string;
+}
+
+/**
+ * The charts of the platform layer. Keys are the names used in the inventory
+ * (`terraform.chartVersions`) and in error messages.
+ */
+export const CHARTS = {
+  /** Cilium CNI (https://helm.cilium.io). */
+  'cilium': { chart: 'cilium', repository: 'https://helm.cilium.io', version: '1.18.6' },
+  /** cert-manager with its CRDs (Jetstack). */
+  'cert-manager': { chart: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.19.1' },
+  /** SPIRE CRDs (SPIFFE hardened charts), installed before `spire`. */
+  'spire-crds': { chart: 'spire-crds', repository: 'https://spiffe.github.io/helm-charts-hardened', version: '0.5.0' },
+  /** SPIRE (SPIFFE hardened charts): the SPIFFE CSI driver at sites (SpireEdge runs the rest), the server at the hub. */
+  'spire': { chart: 'spire', repository: 'https://spiffe.github.io/helm-charts-hardened', version: '0.29.0' },
+  /** Prometheus Operator, its CRDs and optionally the whole monitoring stack. */
+  'kube-prometheus-stack': { chart: 'kube-prometheus-stack', repository: 'https://prometheus-community.github.io/helm-charts', version: '88.6.5' },
+  /** Longhorn replicated block storage. */
+  'longhorn': { chart: 'longhorn', repository: 'https://charts.longhorn.io', version: '1.11.0' },
+  /** Falco runtime security (modern eBPF probe). */
+  'falco': { chart: 'falco', repository: 'https://falcosecurity.github.io/charts', version: '9.1.1' },
+  /** Flux controllers (fluxcd-community). */
+  'flux2': { chart: 'flux2', repository: 'https://fluxcd-community.github.io/helm-charts', version: '2.12.4' },
+  /** The GitRepository and Kustomization that bootstrap a site's Flux (fluxcd-community). */
+  'flux2-sync': { chart: 'flux2-sync', repository: 'https://fluxcd-community.github.io/helm-charts', version: '1.8.1' },
+  /** Rancher Fleet agent, registering the site with the hub's Fleet manager. */
+  'fleet-agent': { chart: 'fleet-agent', repository: 'https://rancher.github.io/fleet-helm-charts/', version: '0.13.2' },
+  /** Rancher Fleet CRDs, on the hub. */
+  'fleet-crd': { chart: 'fleet-crd', repository: 'https://rancher.github.io/fleet-helm-charts/', version: '0.13.2' },
+  /** Rancher Fleet manager, on the hub. */
+  'fleet': { chart: 'fleet', repository: 'https://rancher.github.io/fleet-helm-charts/', version: '0.13.2' },
+  /**
+   * KubeEdge CloudCore, on the hub. The chart lives in the KubeEdge repository
+   * (`manifests/charts/cloudcore`, always version 0.1.0) and is not published to a
+   * Helm repository, so the user names the repository they mirror it to; the
+   * KubeEdge release is pinned by the image tag (`KUBEEDGE_VERSION`).
+   */
+  'cloudcore': { chart: 'cloudcore', version: '0.1.0' },
+  /** OpenYurt yurt-manager, on the hub. */
+  'yurt-manager': { chart: 'yurt-manager', repository: 'https://openyurtio.github.io/openyurt-helm', version: '1.4.2' },
+  /** VictoriaMetrics single node: the hub's Prometheus remote-write receiver. */
+  'victoria-metrics-single': { chart: 'victoria-metrics-single', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.12.4' },
+  /** VictoriaLogs single node: the hub's receiver of the sites' Fluent Bit `http` output. */
+  'victoria-logs-single': { chart: 'victoria-logs-single', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.11.7' },
+} as const satisfies Record<string, ChartSource>;
+
+/** A chart of the platform layer. */
+export type ChartKey = keyof typeof CHARTS;
+
+/** Every chart key, for messages and readers. */
+export const CHART_KEYS = Object.keys(CHARTS) as ChartKey[];
+
+/** The KubeEdge release CloudCore runs (its image tag). */
+export const KUBEEDGE_VERSION = 'v1.21.0';
+
+/**
+ * The Helm provider: the fully qualified source (a bare `helm` is ambiguous for
+ * OpenTofu) and a constraint that admits the provider release the bindings in
+ * `@cdktf/provider-helm` were generated from (3.1.1) and its patch releases, so
+ * the schema Terraform uses is the one the stacks were checked against.
+ */
+export const HELM_PROVIDER = { source: 'hashicorp/helm', version: '~> 3.1.1' } as const;
+
+/**
+ * The npm package of the helm provider's bindings: the tests read the provider
+ * version and schema it was generated from out of it.
+ */
+export const HELM_PROVIDER_BINDINGS = '@cdktf/provider-helm';

@@ -1,0 +1,202 @@
+import { EdgeDevices } from '../../lib/devices/edge-devices';
+import { EdgeDevice } from '../../lib/devices/edge-device';
+import { EdgeDeviceModel } from '../../lib/devices/edge-device-model';
+import type { EdgeDeviceOptions, EdgeDevicesOptions } from '../../lib/devices/device-options';
+import { readDevices } from '../../lib/devices/private/read-devices';
+import { DEVICES_COMPONENT } from '../../lib/devices/private/devices-component';
+import { EdgeValidationError, resolveSiteSpec, SiteSpec } from '../../lib';
+import { Problems } from '../../lib/private/problems';
+import { buildSite, findObject, synthObjects } from '../support/fixtures';
+import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
+import { validateObjects } from '../support/schemas';
+
+function factorySite(overrides: Partial<SiteSpec> = {}): SiteSpec {
+  return {
+    name: 'factory',
+    cluster: { serverUrl: 'https://10.20.0.10:6443' },
+    nodes: [
+      { name: 'edge-gw-01', role: 'server', capacity: { cpu: '4', memory: '4Gi' } },
+      { name: 'edge-gw-02', capacity: { cpu: '4', memory: '4Gi' } },
+    ],
+    ...overrides,
+  };
+}
+
+/** The seed's temperature sensor on a Modbus RTU line. */
+const SENSOR: EdgeDeviceOptions = {
+  name: 'line-a-temperature-01',
+  model: 'temperature-sensor',
+  node: 'edge-gw-02',
+  modbus: { slaveId: 1, rtu: { serialPort: '/dev/ttyUSB0', baudRate: 9600, parity: 'even' } },
+  properties: [
+    { name: 'temperature', visitor: { register: 'HoldingRegister', offset: 2, scale: 0.1 }, collectInterval: '10s', reportInterval: '30s' },
+    { name: 'temperature-enable', visitor: { register: 'CoilRegister', offset: 3 }, desired: 'true' },
+  ],
+};
+
+const DEVICES: EdgeDevicesOptions = {
+  models: [{
+    name: 'temperature-sensor',
+    properties: [
+      { name: 'temperature', type: 'FLOAT', accessMode: 'ReadOnly', unit: 'celsius', minimum: -40, maximum: 125, description: 'Temperature of line A' },
+      { name: 'temperature-enable', type: 'BOOLEAN', accessMode: 'ReadWrite' },
+    ],
+  }],
+  devices: [SENSOR],
+};
+
+function objectsOf(options: EdgeDevicesOptions = DEVICES, spec: Partial<SiteSpec> = {}): any[] {
+  const site = buildSite(factorySite(spec));
+  new EdgeDevices(site, 'Devices', options);
+  return synthObjects(site);
+}
+
+function withDevice(device: Partial<EdgeDeviceOptions>): EdgeDevicesOptions {
+  return { ...DEVICES, devices: [{ ...SENSOR, ...device }] };
+}
+
+function problemsOf(options: EdgeDevicesOptions): string[] {
+  try {
+    objectsOf(options);
+  } catch (error) {
+    if (error instanceof EdgeValidationError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('EdgeDeviceModel', () => {
+  test('WHEN a model is synthesized THEN it is a v1beta1 DeviceModel with typed properties and access modes', () => {
+    const model = findObject(objectsOf(), 'DeviceModel', 'temperature-sensor', 'devices');
+    expect(model.apiVersion).toBe('devices.kubeedge.io/v1beta1');
+    expect(model.spec).toEqual({
+      protocol: 'modbus',
+      properties: [
+        { name: 'temperature', type: 'FLOAT', accessMode: 'ReadOnly', description: 'Temperature of line A', unit: 'celsius', minimum: '-40', maximum: '125' },
+        { name: 'temperature-enable', type: 'BOOLEAN', accessMode: 'ReadWrite' },
+      ],
+    });
+  });
+
+  test('WHEN devices are declared THEN their namespace is created with the site policies', () => {
+    expect(findObject(objectsOf({ ...DEVICES, namespace: 'plant3-devices' }), 'NetworkPolicy', 'default-deny', 'plant3-devices')).toBeDefined();
+  });
+});
+
+describe('EdgeDevice', () => {
+  test('WHEN a device is synthesized THEN it is bound to its node and references its model', () => {
+    const device = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices');
+    expect(device.apiVersion).toBe('devices.kubeedge.io/v1beta1');
+    expect(device.spec.nodeName).toBe('edge-gw-02');
+    expect(device.spec.deviceModelRef).toEqual({ name: 'temperature-sensor' });
+  });
+
+  test('WHEN the device is on a Modbus RTU line THEN the protocol carries the serial settings with their defaults', () => {
+    expect(findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices').spec.protocol).toEqual({
+      protocolName: 'modbus',
+      configData: { slaveID: 1, serialPort: '/dev/ttyUSB0', baudRate: 9600, dataBits: 8, parity: 'even', stopBits: 1 },
+    });
+  });
+
+  test('WHEN the device speaks Modbus TCP THEN the protocol carries its address and port', () => {
+    const device = findObject(objectsOf(withDevice({ modbus: { slaveId: 3, tcp: { ip: '10.20.1.50' } } })), 'Device', 'line-a-temperature-01', 'devices');
+    expect(device.spec.protocol.configData).toEqual({ slaveID: 3, ip: '10.20.1.50', port: 502 });
+  });
+
+  test('WHEN properties are synthesized THEN each has its register visitor and cycles in nanoseconds', () => {
+    const [temperature, enable] = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices').spec.properties;
+    expect(temperature).toEqual({
+      name: 'temperature', collectCycle: 10_000_000_000, reportCycle: 30_000_000_000, reportToCloud: true,
+      visitors: { protocolName: 'modbus', configData: { register: 'HoldingRegister', offset: 2, limit: 1, scale: 0.1, isSwap: false, isRegisterSwap: false } },
+    });
+    expect(enable.desired).toEqual({ value: 'true' });
+    expect(enable.reportCycle).toBe(enable.collectCycle);
+  });
+
+  test('WHEN a device is made in code THEN it takes its model construct', () => {
+    const site = buildSite(factorySite());
+    const model = new EdgeDeviceModel(site, 'Model', DEVICES.models[0]);
+    new EdgeDevice(site, 'Sensor', { ...SENSOR, model });
+    expect(findObject(synthObjects(site), 'Device', 'line-a-temperature-01', 'devices').spec.deviceModelRef.name).toBe('temperature-sensor');
+  });
+});
+
+describe('EdgeDevices validation', () => {
+  const AT = 'factory/Devices';
+  test.each<[string, EdgeDevicesOptions, string]>([
+    ['the node is not a node of the site', withDevice({ node: 'edge-gw-09' }), `${AT}.devices[0].node: node "edge-gw-09" is not a node of site factory; nodes: edge-gw-01, edge-gw-02`],
+    ['a visitor names no property of the model', withDevice({ properties: [{ name: 'humidity', visitor: { register: 'InputRegister', offset: 0 } }] }),
+      `${AT}.devices[0].properties[0].name: "humidity" is not a property of model temperature-sensor; its properties: temperature, temperature-enable`],
+    ['the model does not exist', withDevice({ model: 'pressure-sensor' }), `${AT}.devices[0].model: "pressure-sensor" is not a device model of this site; models: temperature-sensor`],
+    ['the baud rate is not a serial speed', withDevice({ modbus: { slaveId: 1, rtu: { serialPort: '/dev/ttyUSB0', baudRate: 10000 } } }),
+      `${AT}.devices[0].modbus.rtu.baudRate: 10000 is not one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200`],
+    ['the data bits are out of range', withDevice({ modbus: { slaveId: 1, rtu: { serialPort: '/dev/ttyUSB0', dataBits: 9 } } }), `${AT}.devices[0].modbus.rtu.dataBits: must be 5, 6, 7 or 8, got 9`],
+    ['the stop bits are out of range', withDevice({ modbus: { slaveId: 1, rtu: { serialPort: '/dev/ttyUSB0', stopBits: 3 } } }), `${AT}.devices[0].modbus.rtu.stopBits: must be 1 or 2, got 3`],
+    ['the serial port is not a device path', withDevice({ modbus: { slaveId: 1, rtu: { serialPort: 'COM1' } } }), `${AT}.devices[0].modbus.rtu.serialPort: "COM1" is not a serial device path such as /dev/ttyUSB0`],
+    ['the slave id is out of range', withDevice({ modbus: { slaveId: 248, rtu: { serialPort: '/dev/ttyS0' } } }), `${AT}.devices[0].modbus.slaveId: must be a Modbus slave id from 1 to 247, got 248`],
+    ['both RTU and TCP are given', withDevice({ modbus: { slaveId: 1, rtu: { serialPort: '/dev/ttyS0' }, tcp: { ip: '10.0.0.1' } } }),
+      `${AT}.devices[0].modbus: needs exactly one of rtu (a serial line) or tcp (an IP endpoint)`],
+    ['the TCP address is not an IP', withDevice({ modbus: { slaveId: 1, tcp: { ip: 'plc.local' } } }), `${AT}.devices[0].modbus.tcp.ip: "plc.local" is not an IP address`],
+    ['a register limit is out of range', withDevice({ properties: [{ name: 'temperature', visitor: { register: 'HoldingRegister', offset: 0, limit: 200 } }] }),
+      `${AT}.devices[0].properties[0].visitor.limit: must be from 1 to 125 for a HoldingRegister, got 200`],
+    ['a writable property reads a read-only register', withDevice({ properties: [{ name: 'temperature-enable', visitor: { register: 'DiscreteInputRegister', offset: 0 } }] }),
+      `${AT}.devices[0].properties[0].visitor.register: DiscreteInputRegister is read-only, but property temperature-enable is ReadWrite`],
+    ['a read-only property gets a desired value', withDevice({ properties: [{ name: 'temperature', visitor: { register: 'InputRegister', offset: 0 }, desired: '20' }] }),
+      `${AT}.devices[0].properties[0].desired: property temperature is ReadOnly; only ReadWrite properties take a desired value`],
+    ['the scale is zero', withDevice({ properties: [{ name: 'temperature', visitor: { register: 'InputRegister', offset: 0, scale: 0 } }] }),
+      `${AT}.devices[0].properties[0].visitor.scale: must be a non-zero number, got 0`],
+    ['a collect interval does not parse', withDevice({ properties: [{ name: 'temperature', visitor: { register: 'InputRegister', offset: 0 }, collectInterval: 'often' }] }),
+      `${AT}.devices[0].properties[0].collectInterval: "often" is not a duration`],
+    ['a model property has min above max', { ...DEVICES, models: [{ name: 'temperature-sensor', properties: [{ name: 'temperature', type: 'INT', accessMode: 'ReadOnly', minimum: 10, maximum: 0 }] }], devices: [] },
+      `${AT}.models[0].properties[0].minimum: 10 is above the maximum 0`],
+    ['a string property has a minimum', { ...DEVICES, models: [{ name: 'temperature-sensor', properties: [{ name: 'label', type: 'STRING', accessMode: 'ReadOnly', minimum: 1 }] }], devices: [] },
+      `${AT}.models[0].properties[0].minimum: only numeric properties (INT, FLOAT, DOUBLE) have a minimum`],
+    ['two devices share a name', { ...DEVICES, devices: [SENSOR, SENSOR] }, `${AT}.devices[1].name: device "line-a-temperature-01" is defined twice`],
+  ])('WHEN %s THEN the constructor reports it at its path', (_what, options, expected) => {
+    const problems = problemsOf(options);
+    expect(problems.some((p) => p.startsWith(expected))).toBe(true);
+  });
+});
+
+describe('components.devices in the inventory', () => {
+  const site = resolveSiteSpec(factorySite());
+  const PATH = 'sites[0].components.devices';
+
+  function read(value: unknown): { options: unknown; problems: string[] } {
+    const problems = new Problems();
+    const options = readDevices(value, PATH, problems, site);
+    return { options, problems: problems.list.map((p) => `${p.path}: ${p.message}`) };
+  }
+
+  test('WHEN a visitor has an unknown key THEN it is reported at its inventory path', () => {
+    const raw = withDevice({ properties: [{ name: 'temperature', visitor: { register: 'HoldingRegister', offset: 0, swap: true } as any }] });
+    expect(read(raw).problems).toEqual([
+      `${PATH}.devices[0].properties[0].visitor.swap: unknown key; allowed keys here: register, offset, limit, scale, isSwap, isRegisterSwap`,
+    ]);
+  });
+
+  test('WHEN a device is bound to an unknown node THEN it is reported at the inventory path', () => {
+    expect(read(withDevice({ node: 'ghost' })).problems).toEqual([`${PATH}.devices[0].node: node "ghost" is not a node of site factory; nodes: edge-gw-01, edge-gw-02`]);
+  });
+
+  test('WHEN the reader reads its own output again THEN it gets the same devices and no problem', () => {
+    const first = read({ ...DEVICES, namespace: 'plant3-devices', devices: [SENSOR, { ...SENSOR, name: 'tcp-sensor', modbus: { slaveId: 2, tcp: { ip: '10.20.1.5', port: 1502 } } }] });
+    expect(first.problems).toEqual([]);
+    expect(read(first.options)).toEqual(first);
+  });
+
+  test('WHEN the component builds a site THEN the models and devices are there', () => {
+    const built = buildSite(factorySite());
+    DEVICES_COMPONENT.build(built, DEVICES);
+    const objects = synthObjects(built);
+    expect(objects.filter((o) => o.apiVersion === 'devices.kubeedge.io/v1beta1').map((o) => o.kind)).toEqual(['DeviceModel', 'Device']);
+  });
+});
+
+describeWithSchemas('EdgeDevices conformance', () => {
+  test('WHEN models and RTU and TCP devices are synthesized THEN they are valid against the v1beta1 CRDs and the Kubernetes schemas', () => {
+    const objects = objectsOf({ ...DEVICES, devices: [SENSOR, { ...SENSOR, name: 'tcp-sensor', modbus: { slaveId: 2, tcp: { ip: '10.20.1.5' } } }] });
+    expect(validateObjects(objects, conformanceValidators())).toEqual([]);
+  });
+});
+requireSchemasInCi();

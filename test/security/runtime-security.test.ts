@@ -1,0 +1,165 @@
+import * as yaml from 'js-yaml';
+import { EdgeValidationError } from '../../lib';
+import { Problems } from '../../lib/private/problems';
+import { resolveSiteSpec } from '../../lib/site/inventory';
+import { RUNTIME_SECURITY_COMPONENT, RuntimeSecurity, RuntimeSecurityOptions } from '../../lib/security/runtime-security';
+import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
+
+const mixed = {
+  tier: 'mec' as const,
+  cluster: { serverUrl: 'https://10.88.0.10:6443' },
+  nodes: [
+    { name: 'mec-cp-01', role: 'server' as const, runtime: 'kubelet' as const, capacity: { cpu: '16', memory: '64Gi' } },
+    { name: 'mec-edge-01', tier: 'mini' as const, capacity: { cpu: '8', memory: '16Gi' } },
+  ],
+};
+
+function falco(options: RuntimeSecurityOptions = {}, siteOverrides: object = {}): any[] {
+  const site = buildSite(microSite(siteOverrides));
+  new RuntimeSecurity(site, 'RuntimeSecurity', options);
+  return synthObjects(site);
+}
+
+const daemonSet = (objects: any[], ns = 'falco') => findObject(objects, 'DaemonSet', 'falco', ns);
+
+describe('RuntimeSecurity', () => {
+  const objects = falco();
+  const pod = daemonSet(objects).spec.template.spec;
+  const container = pod.containers[0];
+
+  test('WHEN a site does not ask for runtime security THEN it has no Falco', () => {
+    expect(synthObjects(buildSite(microSite())).some((o) => o.metadata.name === 'falco')).toBe(false);
+  });
+
+  test('WHEN Falco is added THEN it runs a pinned image in its own privileged namespace with the reason recorded', () => {
+    expect(container.image).toBe('docker.io/falcosecurity/falco:0.44.1');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    const ns = findObject(objects, 'Namespace', 'falco');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.annotations['edge.cdk8s.io/pss-exception']).toMatch(/^Falco host intrusion detection: loads its eBPF probe/);
+    expect(daemonSet(objects).metadata.annotations['edge.cdk8s.io/pss-exception']).toBe(ns.metadata.annotations['edge.cdk8s.io/pss-exception']);
+  });
+
+  test('WHEN Falco runs least privileged THEN it adds only the eBPF capabilities, is not privileged and AppArmor lets the probe load', () => {
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: false, runAsUser: 0, runAsGroup: 0,
+      capabilities: { drop: ['ALL'], add: ['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE'] }, seccompProfile: { type: 'Unconfined' },
+    });
+    expect(daemonSet(objects).spec.template.metadata.annotations['container.apparmor.security.beta.kubernetes.io/falco']).toBe('unconfined');
+  });
+
+  test('WHEN least privilege is turned off THEN the container is privileged (kernels older than 5.8)', () => {
+    const c = daemonSet(falco({ leastPrivileged: false })).spec.template.spec.containers[0];
+    expect(c.securityContext).toMatchObject({ privileged: true, allowPrivilegeEscalation: true });
+    expect(c.securityContext.capabilities).toBeUndefined();
+  });
+
+  test('WHEN Falco mounts the host THEN /proc and /etc are read-only and the k3s containerd socket is mounted under /host', () => {
+    expect(pod.volumes).toEqual(expect.arrayContaining([
+      { name: 'proc-fs', hostPath: { path: '/proc', type: 'Directory' } },
+      { name: 'etc-fs', hostPath: { path: '/etc', type: 'Directory' } },
+      { name: 'runtime-socket-0', hostPath: { path: '/run/k3s/containerd/containerd.sock', type: 'Socket' } },
+    ]));
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'proc-fs', mountPath: '/host/proc', readOnly: true },
+      { name: 'etc-fs', mountPath: '/host/etc', readOnly: true },
+      { name: 'runtime-socket-0', mountPath: '/host/run/k3s/containerd/containerd.sock' },
+    ]));
+    expect(pod.hostNetwork).toBeUndefined();
+    expect(pod.hostPID).toBeUndefined();
+  });
+
+  test('WHEN falco.yaml is read THEN it uses the modern eBPF probe, the container plugin on the node runtime and JSON alerts on stdout', () => {
+    const conf: any = yaml.load(findObject(objects, 'ConfigMap', 'falco', 'falco').data['falco.yaml']);
+    expect(conf.engine.kind).toBe('modern_ebpf');
+    expect(conf.plugins[0].init_config.engines.cri).toEqual({ enabled: true, sockets: ['/run/k3s/containerd/containerd.sock'] });
+    expect(conf).toMatchObject({ json_output: true, stdout_output: { enabled: true }, syslog_output: { enabled: false }, priority: 'debug' });
+    expect(conf.webserver).toMatchObject({ enabled: true, listen_port: 8765, k8s_healthz_endpoint: '/healthz' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'web' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'web' });
+  });
+
+  test('WHEN Falco is placed THEN every node runs it, with at least Falco\'s own requests and limits, and it is registered', () => {
+    expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/edge', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const site = buildSite(microSite());
+    new RuntimeSecurity(site, 'RuntimeSecurity');
+    expect(site.workloadDemands).toEqual([expect.objectContaining({ description: 'DaemonSet falco/falco', tiers: ['micro'], cpuMillis: 100, memoryBytes: 512 * 2 ** 20 })]);
+  });
+
+  test('WHEN the site mixes runtimes and tiers THEN both sockets are mounted unchecked and a tier list places Falco', () => {
+    const all = daemonSet(falco({}, mixed)).spec.template.spec;
+    expect(all.volumes.filter((v: any) => v.name.startsWith('runtime-socket'))).toEqual([
+      { name: 'runtime-socket-0', hostPath: { path: '/run/k3s/containerd/containerd.sock' } },
+      { name: 'runtime-socket-1', hostPath: { path: '/run/containerd/containerd.sock' } },
+    ]);
+    expect(all.containers[0].resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    const mec = daemonSet(falco({ tiers: ['mec'] }, mixed)).spec.template.spec;
+    expect(mec.nodeSelector).toEqual({ 'edge.tier': 'mec' });
+    expect(mec.volumes.filter((v: any) => v.name.startsWith('runtime-socket'))).toEqual([{ name: 'runtime-socket-0', hostPath: { path: '/run/containerd/containerd.sock', type: 'Socket' } }]);
+    expect(mec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
+  });
+
+  test('WHEN extra rules are given THEN they are a ConfigMap mounted in rules.d', () => {
+    const o = falco({ rules: { 'edge-rules.yaml': '- rule: Shell in edge pod\n  condition: spawned_process and shell_procs\n' }, priority: 'warning', namespace: 'runtime-security' });
+    expect(findObject(o, 'ConfigMap', 'falco-rules', 'runtime-security').data).toEqual({ 'edge-rules.yaml': '- rule: Shell in edge pod\n  condition: spawned_process and shell_procs\n' });
+    expect(daemonSet(o, 'runtime-security').spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'rules', mountPath: '/etc/falco/rules.d', readOnly: true });
+    expect((yaml.load(findObject(o, 'ConfigMap', 'falco', 'runtime-security').data['falco.yaml']) as any).priority).toBe('warning');
+  });
+});
+
+describe('RuntimeSecurity validation', () => {
+  test('WHEN a tier has no node or the namespace is not a label THEN each is reported', () => {
+    const act = () => falco({ tiers: ['mec'], namespace: 'Falco' });
+    expect(act).toThrow(EdgeValidationError);
+    expect(act).toThrow(/RuntimeSecurity.namespace: "Falco" is not a DNS-1123 label.*\n.*RuntimeSecurity.tiers\[0\]: the site has no node of tier mec; its tiers: micro/);
+  });
+
+  test('WHEN the tier list is empty THEN it asks for a tier or no list', () => {
+    expect(() => falco({ tiers: [] })).toThrow('test-site/RuntimeSecurity.tiers: must list at least one tier, or be left out to run on every node');
+  });
+
+  test('WHEN a rules file is badly named, empty or replaces Falco\'s rules THEN each is reported', () => {
+    expect(() => falco({ rules: { 'My Rules.txt': '- rule: x', 'falco_rules.yaml': '- rule: y', 'empty.yaml': ' ' } }))
+      .toThrow(/rules.My Rules.txt: "My Rules.txt" is not a rules file name.*\n.*rules.falco_rules.yaml: would replace Falco's own rules.*\n.*rules.empty.yaml: is empty/);
+  });
+
+  test('WHEN the priority is unknown or resources are inverted THEN each is reported', () => {
+    expect(() => falco({ priority: 'loud' as any, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }))
+      .toThrow(/RuntimeSecurity.priority: "loud" is not one of emergency, alert, critical, error, warning, notice, informational, debug\n.*RuntimeSecurity.resources.requests.cpu: request 2 is above the limit 1/);
+  });
+});
+
+describe('RuntimeSecurity from the inventory', () => {
+  const site = resolveSiteSpec(microSite(mixed));
+  const read = (value: unknown) => {
+    const problems = new Problems();
+    const options = RUNTIME_SECURITY_COMPONENT.read(value, 'sites[0].components.runtimeSecurity', problems, site);
+    return { options, problems: problems.list.map((p) => `${p.path}: ${p.message}`) };
+  };
+
+  test('WHEN a runtimeSecurity block is read THEN it gives the options, and reading them again gives the same', () => {
+    const block = { tiers: ['mec'], priority: 'notice', rules: { 'edge.yaml': '- rule: x' }, resources: { limits: { memory: '2Gi' } } };
+    const first = read(block);
+    expect(first.problems).toEqual([]);
+    expect(first.options).toEqual(block);
+    expect(read(first.options)).toEqual(first);
+    expect(read({})).toEqual({ options: {}, problems: [] });
+  });
+
+  test('WHEN the block is wrong THEN every problem is reported at its inventory path', () => {
+    expect(read({ enabled: true, tiers: ['huge'], leastPrivileged: 'yes' }).problems).toEqual([
+      'sites[0].components.runtimeSecurity.enabled: unknown key; allowed keys here: namespace, tiers, leastPrivileged, priority, rules, resources',
+      'sites[0].components.runtimeSecurity.leastPrivileged: must be true or false, got "yes"',
+      'sites[0].components.runtimeSecurity.tiers[0]: "huge" is not one of micro, mini, standard, mec',
+    ]);
+  });
+
+  test('WHEN the component is built THEN the site gets RuntimeSecurity at <site>/RuntimeSecurity', () => {
+    const built = buildSite(microSite());
+    RUNTIME_SECURITY_COMPONENT.build(built, {});
+    expect(built.node.findChild('RuntimeSecurity')).toBeInstanceOf(RuntimeSecurity);
+  });
+});

@@ -1,0 +1,85 @@
+import { CloudHubOptions, CloudHubStack, CloudHubStackProps, KUBEEDGE_VERSION, terraformFiles } from '../../lib/terraform';
+import { InMemoryRoot } from '../../lib/terraform/private/stack-json';
+import { releasesOf, valuesOf } from './support/stacks';
+
+function hubStack(hub: Partial<CloudHubOptions>): any {
+  const files = terraformFiles([], { settings: { hub: { access: { context: 'cloud-hub' }, ...hub } } });
+  expect(files.map((f) => f.path)).toEqual(['terraform/_hub/cdk.tf.json']);
+  return JSON.parse(files[0].content);
+}
+
+function build(props: Partial<CloudHubStackProps>): () => CloudHubStack {
+  return () => new CloudHubStack(new InMemoryRoot(), '_hub', { access: { context: 'cloud-hub' }, ...props });
+}
+
+describe('CloudHubStack', () => {
+  test('WHEN nothing is opted in THEN the hub stack has a provider and no release', () => {
+    const stack = hubStack({});
+    expect(stack.provider.helm).toEqual([{ kubernetes: { config_context: 'cloud-hub', config_path: '~/.kube/config' } }]);
+    expect(stack.resource).toBeUndefined();
+  });
+
+  test('WHEN the SPIRE server runs centrally THEN the hub installs spire-crds then spire, exposed to the edge agents', () => {
+    const releases = releasesOf(hubStack({ certManager: true, spireServer: { trustDomain: 'edge.example.com', certManagerUpstream: true } }));
+    expect(releases.spire.depends_on).toEqual(['helm_release.spire-crds', 'helm_release.cert-manager']);
+    expect(valuesOf(releases.spire)).toEqual({
+      'global': { spire: { trustDomain: 'edge.example.com', clusterName: 'cloud-hub' } },
+      'spire-server': { enabled: true, service: { type: 'LoadBalancer' }, upstreamAuthority: { certManager: { enabled: true } } },
+      'spire-agent': { enabled: true },
+      'spiffe-csi-driver': { enabled: true },
+      'spiffe-oidc-discovery-provider': { enabled: false },
+    });
+  });
+
+  test('WHEN the fleet uses KubeEdge THEN CloudCore comes from the named repository with the pinned KubeEdge image', () => {
+    const release = releasesOf(hubStack({ kubeEdge: { chartRepository: 'oci://registry.example.com/charts', advertiseAddresses: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] } })).cloudcore;
+    expect(release).toMatchObject({ chart: 'cloudcore', repository: 'oci://registry.example.com/charts', version: '0.1.0', namespace: 'kubeedge' });
+    expect(valuesOf(release).cloudCore).toEqual({
+      image: { tag: KUBEEDGE_VERSION }, modules: { cloudHub: { advertiseAddress: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] } },
+    });
+  });
+
+  test('WHEN the fleet uses OpenYurt and Rancher Fleet THEN yurt-manager and the Fleet manager (CRDs first) are installed', () => {
+    const releases = releasesOf(hubStack({ openYurt: true, fleetManager: true }));
+    expect(releases['yurt-manager']).toMatchObject({ chart: 'yurt-manager', namespace: 'kube-system' });
+    expect(releases.fleet.depends_on).toEqual(['helm_release.fleet-crd']);
+  });
+
+  test('WHEN central receivers are on THEN VictoriaMetrics and VictoriaLogs keep data on volumes for the retention', () => {
+    const releases = releasesOf(hubStack({ metricsReceiver: {}, logReceiver: { retention: '14d', storageSize: '50Gi', storageClassName: 'fast' } }));
+    expect(valuesOf(releases['victoria-metrics']).server).toEqual({ retentionPeriod: '30d', persistentVolume: { enabled: true, size: '20Gi' } });
+    expect(valuesOf(releases['victoria-logs']).server).toEqual({ retentionPeriod: '14d', persistentVolume: { enabled: true, size: '50Gi', storageClassName: 'fast' } });
+  });
+
+  test('WHEN the hub SPIRE uses cert-manager without cert-manager THEN it is an error at spireServer.certManagerUpstream', () => {
+    expect(build({ spireServer: { trustDomain: 'edge.example.com', certManagerUpstream: true } })).toThrow(/_hub\.spireServer\.certManagerUpstream: needs cert-manager/);
+  });
+
+  test('WHEN CloudCore has no address THEN it is an error at kubeEdge.advertiseAddresses', () => {
+    expect(build({ kubeEdge: { chartRepository: 'https://charts.example.com', advertiseAddresses: [] } })).toThrow(/_hub\.kubeEdge\.advertiseAddresses: must list at least one address/);
+  });
+
+  test('WHEN a CloudCore address is a host name THEN it is an error at its index', () => {
+    expect(build({ kubeEdge: { chartRepository: 'https://charts.example.com', advertiseAddresses: ['hub.example.com'] } })).toThrow(/_hub\.kubeEdge\.advertiseAddresses\[0\]: "hub\.example\.com" is not an IPv4 address/);
+  });
+
+  test('WHEN the CloudCore repository is not https or oci THEN it is an error at kubeEdge.chartRepository', () => {
+    expect(build({ kubeEdge: { chartRepository: 'http://charts', advertiseAddresses: ['10.0.0.1'] } })).toThrow(/_hub\.kubeEdge\.chartRepository: "http:\/\/charts" is not an https:\/\/ or oci:\/\/ chart repository/);
+  });
+
+  test('WHEN a receiver retention has no unit THEN it is an error at its retention', () => {
+    expect(build({ metricsReceiver: { retention: '30' } })).toThrow(/_hub\.metricsReceiver\.retention: "30" is not a retention such as 48h, 30d/);
+  });
+
+  test('WHEN a receiver size is not a quantity THEN it is an error at its storageSize', () => {
+    expect(build({ logReceiver: { storageSize: 'big' } })).toThrow(/_hub\.logReceiver\.storageSize: "big" is not a storage quantity/);
+  });
+
+  test('WHEN the SPIRE service type is unknown THEN it is an error listing the types', () => {
+    expect(build({ spireServer: { trustDomain: 'edge.example.com', serviceType: 'Ingress' as never } })).toThrow(/_hub\.spireServer\.serviceType: "Ingress" is not one of LoadBalancer, NodePort, ClusterIP/);
+  });
+
+  test('WHEN the hub access has no context THEN it is an error at access.context', () => {
+    expect(build({ access: {} })).toThrow(/_hub\.access\.context: is required/);
+  });
+});
