@@ -14,6 +14,9 @@ export * from './node/capacity';
 export * from './node/micro-edge-node';
 export * from './security/pod-defaults';
 export * from './policy/pod-security';
+export * from './policy/kubernetes-schemas';
+export * from './policy/crd-schemas';
+export * from './policy/validate-objects';
 export {
   PolicyGate, type PolicyGateOptions, type PolicyRuleId, type PolicyViolation,
 } from './policy/policy-gate';

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import type { OutputFile } from '../private/manifests';
 import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../private/output-writer';
 import { formatProblem } from '../private/problems';
@@ -9,15 +8,17 @@ import { EdgeFleet, FLEET_OUTPUT_DIRS, siteOutputDirs } from '../site/edge-fleet
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Problem } from '../site/validation-error';
 import { Progress } from './progress';
-import { runSites } from './runner';
+import { FleetSettings, runSites } from './runner';
+import { describeSchemaOptions, SchemaOptions, schemaFingerprint } from './schema-options';
 import { DirectoryMaker, FileChange, JobMode, SiteReport } from './site-job';
+import { checkSiteSchemas } from './site-schemas';
 import { SynthCache } from './synth-cache';
 
 /** What every command gets from the command line. */
 export interface CommandOptions {
   readonly sites: readonly ResolvedSiteSpec[];
-  /** The fleet's GitOps settings, when the inventory has them. */
-  readonly gitOps?: ResolvedGitOpsSettings;
+  /** The fleet's GitOps and Terraform settings, as the inventory has them. */
+  readonly fleet: FleetSettings;
   /** Whether the run covers the whole fleet (no --sites or --shard). */
   readonly wholeFleet: boolean;
   readonly outdir: string;
@@ -25,6 +26,11 @@ export interface CommandOptions {
   readonly verbose: boolean;
   readonly json: boolean;
   readonly cache: boolean;
+  /**
+   * Validate every object against these schemas.
+   * @default - objects are not schema-checked
+   */
+  readonly schemas?: SchemaOptions;
   readonly print: (text: string) => void;
   readonly printError: (text: string) => void;
 }
@@ -40,16 +46,17 @@ const TEMP_SUFFIX = `.cdk8s-edge-tmp-${process.pid}`;
 
 async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[]): Promise<SiteReport[]> {
   const progress = new Progress(sites.length, options.verbose);
-  return runSites(sites, { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX }, {
+  const context = { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX, ...(options.schemas ? { schemas: options.schemas } : {}) };
+  return runSites(sites, context, {
     jobs: options.jobs,
-    ...(options.gitOps ? { gitOps: options.gitOps } : {}),
+    fleet: options.fleet,
     onSite: (r, done) => progress.tick(done, r.site),
   });
 }
 
 /** The files that belong to no single site, and how they compare with the output folder. */
 function fleetFiles(options: CommandOptions): { files: readonly OutputFile[]; changes: (FileChange & { content: string })[] } {
-  const files = new EdgeFleet({ sites: [], ...(options.gitOps ? { gitOps: options.gitOps } : {}) }).fleetFiles();
+  const files = fleetOutput(options);
   const changes = files.flatMap((file) => {
     const target = join(options.outdir, file.path);
     const existing = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
@@ -60,10 +67,41 @@ function fleetFiles(options: CommandOptions): { files: readonly OutputFile[]; ch
   return { files, changes };
 }
 
-
-function problemsOf(reports: readonly SiteReport[]): Problem[] {
-  return reports.flatMap((r) => r.problems);
+/** The files of the fleet that belong to no site (the Fleet GitRepo, the cloud hub's Terraform stack). */
+function fleetOutput(options: CommandOptions): readonly OutputFile[] {
+  return new EdgeFleet({ ...options.fleet, sites: [] }).fleetFiles();
 }
+
+/** What a check found: a site's report, or the fleet files' schema check. */
+type CheckResult = Pick<SiteReport, 'problems' | 'schemas'>;
+
+/**
+ * Runs a job over the sites and, in this thread while the workers synthesize, the schema check
+ * of the fleet's own files (the Fleet GitRepo); returns the site reports and every check result.
+ */
+async function runWithFleetCheck(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], fleet: readonly OutputFile[]): Promise<{ reports: SiteReport[]; checked: CheckResult[] }> {
+  const pending = run(mode, options, sites);
+  const fleetCheck = checkSiteSchemas(fleet, options.schemas);
+  const reports = await pending;
+  return { reports, checked: [...reports, fleetCheck] };
+}
+
+function problemsOf(results: readonly CheckResult[]): Problem[] {
+  return results.flatMap((r) => r.problems);
+}
+
+/** How many objects the schemas covered, and a text that says so; undefined when the run checks no schemas. */
+function schemaSummary(results: readonly CheckResult[], options: CommandOptions): { checked: number; unchecked: number; text: string } | undefined {
+  if (!options.schemas) return undefined;
+  const checked = results.reduce((n, r) => n + (r.schemas?.checked ?? 0), 0);
+  const unchecked = results.reduce((n, r) => n + (r.schemas?.unchecked ?? 0), 0);
+  const why = options.schemas.crds ? 'no --k8s-schemas for built-in objects' : 'no --crds for custom resources';
+  const skipped = unchecked > 0 ? `; ${unchecked} not checked (${why})` : '';
+  return { checked, unchecked, text: `${checked} object${checked === 1 ? '' : 's'} checked against ${describeSchemaOptions(options.schemas)}${skipped}` };
+}
+
+/** Said on stderr when a run checks no schemas. */
+const SCHEMAS_SKIPPED = 'Schema validation skipped: no --k8s-schemas or --crds (nor EDGE_K8S_SCHEMAS_DIR or EDGE_CRDS_DIR) given.';
 
 function reportProblems(problems: readonly Problem[], options: CommandOptions, what: string): void {
   options.printError(`${what}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
@@ -78,16 +116,16 @@ function reportProblems(problems: readonly Problem[], options: CommandOptions, w
  */
 export async function synthCommand(options: CommandOptions): Promise<number> {
   const started = Date.now();
-  const cache = SynthCache.open(options.outdir, options.cache, options.gitOps);
+  const cache = SynthCache.open(options.outdir, options.cache, options.fleet, options.schemas && schemaFingerprint(options.schemas));
   const cached = new Map(options.sites.map((s) => [s.name, cache.hit(s, options.outdir)] as const));
   const toSynth = options.sites.filter((s) => !cached.get(s.name));
-  const reports = await run('synth', options, toSynth);
+  const fleet = fleetFiles(options);
+  const { reports, checked } = await runWithFleetCheck('synth', options, toSynth, fleet.files);
   const changes = reports.flatMap((r) => r.changes);
   const wanted = new Set<string>();
   for (const report of reports) for (const path of report.paths) wanted.add(path);
   for (const hit of cached.values()) for (const file of hit?.files ?? []) wanted.add(file.path);
-  const fleet = fleetFiles(options);
-  const problems = problemsOf(reports);
+  const problems = problemsOf(checked);
   if (problems.length > 0) {
     for (const change of changes) unlinkSync(join(options.outdir, `${change.path}${TEMP_SUFFIX}`));
     // Folders made only for the discarded files are empty now.
@@ -118,8 +156,10 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
   cache.save();
   const written = changes.length + fleet.changes.length;
   const objects = reports.reduce((n, r) => n + r.objectCount, 0) + [...cached.values()].reduce((n, c) => n + (c?.objectCount ?? 0), 0);
+  const schemas = schemaSummary(checked, options);
   if (options.json) {
-    options.print(JSON.stringify({ sites: options.sites.length, synthesized: toSynth.length, reused: options.sites.length - toSynth.length, objects, written, unchanged: wanted.size - written, removed }));
+    const schemaCounts = schemas ? { schemas: { checked: schemas.checked, unchecked: schemas.unchecked } } : {};
+    options.print(JSON.stringify({ sites: options.sites.length, synthesized: toSynth.length, reused: options.sites.length - toSynth.length, objects, written, unchanged: wanted.size - written, removed, ...schemaCounts }));
     return 0;
   }
   if (options.sites.length <= 50 || options.verbose) {
@@ -132,6 +172,8 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   options.print(`Synthesized ${options.sites.length} sites (${objects} objects) into ${relative(process.cwd(), options.outdir) || '.'}: ${written} files written, ${wanted.size - written} unchanged, ${removed} removed (${seconds}s).`);
+  const reused = options.sites.length - toSynth.length;
+  if (schemas) options.print(`Schemas: ${schemas.text}${reused ? `; ${reused} reused site${reused === 1 ? ' was' : 's were'} checked against the same schemas when synthesized` : ''}.`);
   return 0;
 }
 
@@ -145,22 +187,29 @@ function listOwnedFiles(options: CommandOptions): string[] {
 
 /** validate: every check synth makes, writing nothing. */
 export async function validateCommand(options: CommandOptions): Promise<number> {
-  const reports = await run('validate', options, options.sites);
-  const problems = problemsOf(reports);
-  if (options.json) options.print(JSON.stringify({ valid: problems.length === 0, sites: reports.length, problems }));
+  const { reports, checked } = await runWithFleetCheck('validate', options, options.sites, fleetOutput(options));
+  const problems = problemsOf(checked);
+  const schemas = schemaSummary(checked, options);
+  if (!schemas) options.printError(SCHEMAS_SKIPPED);
+  if (options.json) {
+    const schemaCounts = schemas ? { checked: schemas.checked, unchecked: schemas.unchecked } : null;
+    options.print(JSON.stringify({ valid: problems.length === 0, sites: reports.length, problems, schemas: schemaCounts }));
+  }
   if (problems.length > 0) {
     if (!options.json) reportProblems(problems, options, 'Validation failed');
     return 1;
   }
-  if (!options.json) options.print(`${reports.length} sites are valid (${reports.reduce((n, r) => n + r.objectCount, 0)} objects).`);
+  if (options.json) return 0;
+  options.print(`${reports.length} sites are valid (${reports.reduce((n, r) => n + r.objectCount, 0)} objects).`);
+  if (schemas) options.print(`Schemas: ${schemas.text}.`);
   return 0;
 }
 
 /** diff: what a synth would add, change or remove, per site and file; exit 1 when anything would change. */
 export async function diffCommand(options: CommandOptions): Promise<number> {
-  const reports = await run('diff', options, options.sites);
   const fleet = fleetFiles(options);
-  const problems = problemsOf(reports);
+  const { reports, checked } = await runWithFleetCheck('diff', options, options.sites, fleet.files);
+  const problems = problemsOf(checked);
   if (problems.length > 0) {
     reportProblems(problems, options, 'Synthesis failed');
     return 2;

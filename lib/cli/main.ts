@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadInventoryFile } from '../site/inventory';
 import { EdgeValidationError } from '../site/validation-error';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
+import { resolveSchemaOptions } from './schema-options';
 import { parseShard, selectSites, Shard } from './site-selection';
 
 const USAGE = `Usage: cdk8s-edge <command> [options]
@@ -21,6 +22,13 @@ Options:
   --shard i/n          only the sites of shard i of n (stable per site name)
   --jobs <n>           worker threads (default: the number of CPUs)
   --no-cache           synth: synthesize every site even when its inputs did not change
+  --k8s-schemas <dir>  validate every built-in object strictly (unknown fields are errors)
+                       against <dir>/v<minor>/_definitions.json (default $EDGE_K8S_SCHEMAS_DIR)
+  --crds <dir>         validate every custom resource against the CRD YAML files under <dir>
+                       (default $EDGE_CRDS_DIR)
+  --kube-versions <v>  the Kubernetes minors built-in objects must be valid on: 1.25,1.28,1.32
+                       or all (default 1.25,1.32, the oldest and newest supported)
+                       Without --k8s-schemas and --crds, objects are not schema-checked.
   --json               machine-readable output
   --verbose            a line per site
   --help               this text`;
@@ -40,6 +48,9 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
         'shard': { type: 'string' },
         'jobs': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
+        'k8s-schemas': { type: 'string' },
+        'crds': { type: 'string' },
+        'kube-versions': { type: 'string' },
         'json': { type: 'boolean', default: false },
         'verbose': { type: 'boolean', default: false },
         'help': { type: 'boolean', default: false },
@@ -76,6 +87,11 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
     }
     shard = result;
   }
+  const schemas = resolveSchemaOptions({ k8sSchemas: values['k8s-schemas'], crds: values.crds, kubeVersions: values['kube-versions'] });
+  if (typeof schemas === 'string') {
+    io.printError(schemas);
+    return 2;
+  }
 
   let all;
   try {
@@ -94,13 +110,14 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
   }
   return commands[command]({
     sites,
-    ...(all.gitops ? { gitOps: all.gitops } : {}),
+    fleet: { ...(all.gitops ? { gitOps: all.gitops } : {}), ...(all.terraform ? { terraform: all.terraform } : {}) },
     wholeFleet: !names?.length && !shard,
     outdir: resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
     jobs,
     verbose: values.verbose!,
     json: values.json!,
     cache: !values['no-cache'],
+    ...(schemas ? { schemas } : {}),
     ...io,
   });
 }

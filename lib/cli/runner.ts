@@ -1,16 +1,21 @@
 import { Worker } from 'node:worker_threads';
-import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
-import { EdgeFleet } from '../site/edge-fleet';
+import { EdgeFleet, EdgeFleetProps } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { DirectoryMaker, JobContext, runSiteJob, SiteReport } from './site-job';
 import type { WorkerInput } from './worker';
+
+/**
+ * What every site's output depends on besides its own spec: the fleet's GitOps and Terraform
+ * settings, from the inventory. Plain data, sent to every worker.
+ */
+export type FleetSettings = Pick<EdgeFleetProps, 'gitOps' | 'terraform'>;
 
 /** How a run is spread out. */
 export interface RunOptions {
   /** Worker threads; 1 runs in this thread. */
   readonly jobs: number;
-  /** The fleet's GitOps settings, when it has them. */
-  readonly gitOps?: ResolvedGitOpsSettings;
+  /** The fleet's settings. */
+  readonly fleet: FleetSettings;
   /** Called after every site. */
   readonly onSite?: (report: SiteReport, done: number) => void;
 }
@@ -29,12 +34,12 @@ export async function runSites(sites: readonly ResolvedSiteSpec[], context: JobC
     options.onSite?.(report, ++done);
   };
   if (jobs === 1) {
-    const fleet = new EdgeFleet({ sites, ...(options.gitOps ? { gitOps: options.gitOps } : {}) });
+    const fleet = new EdgeFleet({ ...options.fleet, sites });
     const dirs = new DirectoryMaker();
     for (const spec of sites) collect(runSiteJob(fleet, spec, context, dirs));
   } else {
     const shares = Array.from({ length: jobs }, (_, w) => sites.filter((_s, i) => i % jobs === w));
-    await Promise.all(shares.map((share) => runWorker({ sites: share, context, ...(options.gitOps ? { gitOps: options.gitOps } : {}) }, collect)));
+    await Promise.all(shares.map((share) => runWorker({ sites: share, context, fleet: options.fleet }, collect)));
   }
   return sites.map((s) => byName.get(s.name)!);
 }

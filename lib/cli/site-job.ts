@@ -8,6 +8,8 @@ import { formatBytes, formatCpuMillis } from '../private/quantity';
 import { EdgeFleet } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError, Problem } from '../site/validation-error';
+import type { SchemaOptions } from './schema-options';
+import { checkSiteSchemas, SchemaCounts } from './site-schemas';
 
 /** What a worker does with each site. */
 export type JobMode = 'synth' | 'validate' | 'diff' | 'plan';
@@ -22,6 +24,11 @@ export interface JobContext {
    * files are renamed into place only when every site succeeded.
    */
   readonly tempSuffix: string;
+  /**
+   * Validate every object against these schemas before anything is written.
+   * @default - objects are not checked against schemas
+   */
+  readonly schemas?: SchemaOptions;
 }
 
 /** How one file of a site compares with what is on disk. */
@@ -61,6 +68,8 @@ export interface SiteReport {
   /** Files that differ from the output folder (staged in synth mode). */
   readonly changes: readonly FileChange[];
   readonly plan?: SitePlan;
+  /** How many of the site's objects the schemas covered (when the run checks schemas). */
+  readonly schemas?: SchemaCounts;
 }
 
 /** Synthesizes one site and does what the mode asks with the result. */
@@ -68,6 +77,8 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
   const empty = { site: spec.name, objectCount: 0, bundleBytes: 0, paths: [], changes: [] };
   try {
     const synthesis = fleet.synthSite(spec);
+    const { problems: schemaProblems, ...counts } = checkSiteSchemas(synthesis.files, context.schemas);
+    if (schemaProblems.length > 0) return { ...empty, objectCount: synthesis.objectCount, problems: schemaProblems, ...counts };
     const changes: FileChange[] = [];
     let bundleBytes = 0;
     for (const file of synthesis.files) {
@@ -89,7 +100,7 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
     }
     return {
       site: spec.name, problems: [], objectCount: synthesis.objectCount, bundleBytes,
-      paths: synthesis.files.map((f) => f.path), changes,
+      paths: synthesis.files.map((f) => f.path), changes, ...counts,
       ...(context.mode === 'plan' ? { plan: planSite(fleet, spec) } : {}),
     };
   } catch (error) {

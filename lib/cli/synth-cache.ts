@@ -9,6 +9,8 @@ export interface CachedSite {
   readonly inputHash: string;
   readonly objectCount: number;
   readonly bundleBytes: number;
+  /** The fingerprint of the schemas the site's objects were checked against, when they were. */
+  readonly schemas?: string;
   /** Every output file with the size and mtime it had when it was written or checked. */
   readonly files: readonly { readonly path: string; readonly size: number; readonly mtimeMs: number }[];
 }
@@ -23,9 +25,11 @@ export interface CachedSite {
 export class SynthCache {
   /**
    * The cache of an output folder; `enabled: false` gives one that never hits.
-   * `fleetInputs` is what every site's output also depends on (the GitOps settings).
+   * `fleetInputs` is what every site's output also depends on (the GitOps and Terraform settings).
+   * `schemas` is the fingerprint of the schemas this run checks objects against: a site is
+   * reused only when it was checked against the same ones (any site when it is undefined).
    */
-  public static open(outdir: string, enabled: boolean, fleetInputs: unknown): SynthCache {
+  public static open(outdir: string, enabled: boolean, fleetInputs: unknown, schemas?: string): SynthCache {
     const file = join(process.cwd(), 'node_modules', '.cache', 'cdk8s-edge', `synth-${sha256(resolve(outdir)).slice(0, 16)}.json`);
     let sites: Record<string, CachedSite> = {};
     if (enabled && existsSync(file)) {
@@ -36,7 +40,7 @@ export class SynthCache {
         sites = {};
       }
     }
-    return new SynthCache(file, enabled, sites, JSON.stringify(fleetInputs ?? null));
+    return new SynthCache(file, enabled, sites, JSON.stringify(fleetInputs ?? null), schemas);
   }
 
   private constructor(
@@ -44,6 +48,7 @@ export class SynthCache {
     private readonly enabled: boolean,
     private readonly sites: Record<string, CachedSite>,
     private readonly fleetInputs: string,
+    private readonly schemas: string | undefined,
   ) {}
 
   /** The input hash of a site. */
@@ -56,6 +61,7 @@ export class SynthCache {
     if (!this.enabled) return undefined;
     const cached = this.sites[spec.name];
     if (!cached || cached.inputHash !== this.inputHash(spec)) return undefined;
+    if (this.schemas !== undefined && cached.schemas !== this.schemas) return undefined;
     for (const file of cached.files) {
       const path = join(outdir, file.path);
       if (!existsSync(path)) return undefined;
@@ -72,7 +78,7 @@ export class SynthCache {
       const stat = statSync(join(outdir, path));
       return { path, size: stat.size, mtimeMs: stat.mtimeMs };
     });
-    this.sites[spec.name] = { inputHash: this.inputHash(spec), objectCount, bundleBytes, files };
+    this.sites[spec.name] = { inputHash: this.inputHash(spec), objectCount, bundleBytes, ...(this.schemas ? { schemas: this.schemas } : {}), files };
   }
 
   /** Forgets sites that are no longer in the fleet. */
