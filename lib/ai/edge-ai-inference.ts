@@ -10,7 +10,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scrat
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
 import { tierProfile, TIERS } from '../site/tier';
-import { containerPorts, environment, resourcesWithGpus, toProbe } from '../mec/private/workload-parts';
+import { containerPorts, environment, resourcesWithGpus, toProbe } from '../private/workload-parts';
 import { EdgeAIInferenceOptions, INFERENCE_QUEUE_METRIC } from './ai-options';
 import {
   acceleratorTiers, checkEdgeAIInferenceOptions, inferenceAppOptions, METRICS_PORT_NAME, resolveInference,

@@ -17,7 +17,7 @@ import {
 import { checkMecServiceOptions, mecNodeLabels } from './private/mec-rules';
 import {
   containerPorts, deploymentStrategy, environment, resourcesWithGpus, toProbe,
-} from './private/workload-parts';
+} from '../private/workload-parts';
 
 /** Props of a MecService. */
 export interface MecServiceProps extends MecServiceOptions {}

@@ -6,6 +6,7 @@ import { workloadLabels } from '../private/labels';
 import { Problems } from '../private/problems';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { resolveBudget } from '../private/resources';
+import { containerPorts, deploymentStrategy, environment, toProbe } from '../private/workload-parts';
 import {
   containerResources, PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
 } from '../security/pod-defaults';
@@ -236,19 +237,19 @@ export class EdgeApp extends Construct {
     const scratch = scratchVolumes(props.writablePaths ?? ['/tmp'], props.writableSizeLimit ?? '64Mi');
     const placement = placePods({ tiers: [this.tier], nodeName: props.node });
     const ports = props.ports ?? [];
-    const firstTcp = ports.find((p) => (p.protocol ?? 'TCP') === 'TCP');
+    const env = environment(props.env, props.secretEnv);
     const container: k8s.Container = {
       name: props.name,
       image: props.image,
       imagePullPolicy: 'IfNotPresent',
       command: props.command ? [...props.command] : undefined,
       args: props.args ? [...props.args] : undefined,
-      ports: ports.length ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })) : undefined,
-      env: environment(props),
+      ports: ports.length ? containerPorts(ports) : undefined,
+      env: env.length ? env : undefined,
       resources: containerResources(budget),
       securityContext: restrictedContainerSecurityContext(),
-      livenessProbe: toProbe(props.probes?.liveness, firstTcp, 15),
-      readinessProbe: toProbe(props.probes?.readiness, firstTcp, 5),
+      livenessProbe: toProbe(props.probes?.liveness, ports, 15),
+      readinessProbe: toProbe(props.probes?.readiness, ports, 5),
       volumeMounts: scratch.volumeMounts,
     };
     const replicas = props.kind === 'DaemonSet' ? 1 : props.replicas ?? 1;
@@ -272,36 +273,4 @@ export class EdgeApp extends Construct {
       },
     };
   }
-}
-
-function deploymentStrategy(replicas: number): k8s.DeploymentStrategy {
-  // One replica on a small node: replace it in place rather than needing room for two.
-  if (replicas === 1) return { type: 'Recreate' };
-  return { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } };
-}
-
-function environment(props: EdgeAppProps): k8s.EnvVar[] | undefined {
-  const plain = Object.entries(props.env ?? {}).map(([name, value]): k8s.EnvVar => ({ name, value }));
-  const secret = Object.entries(props.secretEnv ?? {}).map(([name, ref]): k8s.EnvVar => ({
-    name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-  }));
-  const all = [...plain, ...secret];
-  return all.length ? all : undefined;
-}
-
-function toProbe(probe: ProbeOptions | undefined, firstTcp: AppPort | undefined, defaultDelay: number): k8s.Probe {
-  const timing = {
-    initialDelaySeconds: probe?.initialDelaySeconds ?? defaultDelay,
-    periodSeconds: probe?.periodSeconds ?? 10,
-    failureThreshold: probe?.failureThreshold ?? 3,
-    timeoutSeconds: 2,
-  };
-  if (probe?.http) return { ...timing, httpGet: { path: probe.http.path, port: intOrString(probe.http.port) } };
-  if (probe?.exec) return { ...timing, exec: { command: [...probe.exec] } };
-  const port = probe?.tcp?.port ?? firstTcp!.name;
-  return { ...timing, tcpSocket: { port: intOrString(port) } };
-}
-
-function intOrString(port: string | number): k8s.IntOrString {
-  return typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port);
 }

@@ -1,13 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
-import type { AppPort, ProbeOptions, SecretKeyReference } from '../../site/edge-app';
-import type { ContainerBudget } from '../../site/tier';
-import { containerResources } from '../../security/pod-defaults';
+import { containerResources } from '../security/pod-defaults';
+import type { AppPort, ProbeOptions, SecretKeyReference } from '../site/edge-app';
+import type { ContainerBudget } from '../site/tier';
 
 /**
- * Pieces of a container spec shared by the latency-critical workloads (MecService,
- * EdgeAIInference): the same semantics as EdgeApp's props (probes by port name,
- * plain and Secret-referenced environment), so an option means the same everywhere.
- * Resources are completed by `resolveBudget` in lib/private/resources.ts.
+ * Pieces of a container spec shared by every workload built from EdgeApp-style
+ * options (EdgeApp, MecService, EdgeAIInference, the flavors' spread workloads):
+ * probes by port name, plain and Secret-referenced environment, ports and rollout,
+ * so an option means the same everywhere. Resources are completed by
+ * `resolveBudget` in lib/private/resources.ts.
  */
 
 /** The resource name of NVIDIA GPUs advertised by the NVIDIA device plugin. */
