@@ -44,14 +44,21 @@ function ownedDirs(options: CommandOptions): string[] {
 /** Suffix of the files synth writes before it knows every site succeeded. */
 const TEMP_SUFFIX = `.cdk8s-edge-tmp-${process.pid}`;
 
+/** Warnings go to stderr with their site, whatever the outcome: they never fail a run. */
+function printWarnings(reports: readonly SiteReport[], options: CommandOptions): void {
+  for (const report of reports) for (const warning of report.warnings ?? []) options.printError(`warning: ${report.site}: ${warning}`);
+}
+
 async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[]): Promise<SiteReport[]> {
   const progress = new Progress(sites.length, options.verbose);
   const context = { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX, ...(options.schemas ? { schemas: options.schemas } : {}) };
-  return runSites(sites, context, {
+  const reports = await runSites(sites, context, {
     jobs: options.jobs,
     fleet: options.fleet,
     onSite: (r, done) => progress.tick(done, r.site),
   });
+  printWarnings(reports, options);
+  return reports;
 }
 
 /** The files that belong to no single site, and how they compare with the output folder. */

@@ -68,6 +68,8 @@ export interface SiteReport {
   /** Files that differ from the output folder (staged in synth mode). */
   readonly changes: readonly FileChange[];
   readonly plan?: SitePlan;
+  /** What deserves a look but did not stop the site (`<construct path>: <message>`). */
+  readonly warnings?: readonly string[];
   /** How many of the site's objects the schemas covered (when the run checks schemas). */
   readonly schemas?: SchemaCounts;
 }
@@ -101,6 +103,7 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
     return {
       site: spec.name, problems: [], objectCount: synthesis.objectCount, bundleBytes,
       paths: synthesis.files.map((f) => f.path), changes, ...counts,
+      ...(synthesis.warnings.length > 0 ? { warnings: synthesis.warnings } : {}),
       ...(context.mode === 'plan' ? { plan: planSite(fleet, spec) } : {}),
     };
   } catch (error) {

@@ -51,7 +51,13 @@ export function manifestFiles(prefix: string, objects: readonly any[], problems:
       problems.push({ path: prefix, message: `two objects are both ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}; names must be unique per kind and namespace` });
       continue;
     }
-    byPath.set(relative, { path: `${prefix}/${relative}`, content: toYaml(object) });
+    try {
+      byPath.set(relative, { path: `${prefix}/${relative}`, content: toYaml(object) });
+    } catch (error) {
+      // js-yaml's scalar checks recurse per character: a single string of megabytes overflows the stack.
+      if (!(error instanceof RangeError)) throw error;
+      problems.push({ path: `${prefix}/${relative}`, message: `${object.kind} ${object.metadata?.name} holds a value too large to write as YAML (${error.message}); keep large data out of the site's manifests` });
+    }
   }
   const resources = [...byPath.keys()].sort();
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };

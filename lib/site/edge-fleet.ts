@@ -4,6 +4,7 @@ import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
 import { imagesOf } from '../private/images';
+import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
 import { TERRAFORM_DIR, terraformFiles } from '../terraform/terraform-files';
 import type { TerraformSettings } from '../terraform/terraform-settings';
@@ -49,6 +50,11 @@ export interface SiteSynthesis {
   readonly site: string;
   /** Number of Kubernetes objects. */
   readonly objectCount: number;
+  /**
+   * What deserves a look but does not stop the synth (an allow that selects no pod),
+   * each as `<construct path>: <message>`.
+   */
+  readonly warnings: readonly string[];
   /**
    * `sites/<site>/...` manifests and kustomization (and Fleet's `fleet.yaml`),
    * `nodes/<site>/images.txt` (every image the site runs, for air-gapped preloading),
@@ -147,7 +153,8 @@ export class EdgeFleet {
       { path: `nodes/${spec.name}/images.txt`, content: images.map((i) => `${i}\n`).join('') },
       ...site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
     ];
-    return { site: spec.name, objectCount: objects.length, files: sortByPath([...bundle, ...nodeFiles, ...gitOps.filter((f) => !f.path.startsWith('sites/'))]) };
+    const files = sortByPath([...bundle, ...nodeFiles, ...gitOps.filter((f) => !f.path.startsWith('sites/'))]);
+    return { site: spec.name, objectCount: objects.length, warnings: EdgeIsolation.warningsOf(site), files };
   }
 
   /** The fleet-wide files that belong to no single site (the Fleet GitRepo, the cloud hub's stack). */
