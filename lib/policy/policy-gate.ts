@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct, IValidation } from 'constructs';
 import { DEFAULT_KUBERNETES_VERSION } from '../site/site-spec';
 import { GateObject, gateViolations, PolicyViolation } from './private/gate-rules';
+import { resolvedJson } from '../private/resolved-json';
 
 export type { PolicyRuleId, PolicyViolation } from './private/gate-rules';
 
@@ -57,7 +58,7 @@ export class PolicyGate implements IValidation {
     // Resolving an object costs as much as synthesizing it: only the kinds a rule reads are resolved.
     const objects: GateObject[] = this.scope.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject && GATED_KINDS.has(c.kind))
-      .map((object) => ({ path: object.node.path, json: object.toJson() }));
+      .map((object) => ({ path: object.node.path, json: resolvedJson(object) }));
     return gateViolations(objects, this.kubernetesVersion);
   }
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Problem } from './problems';
 import { toYaml } from './yaml';
+import { resolvedJson } from './resolved-json';
 
 /** A file of the output, relative to the output root. */
 export interface OutputFile {
@@ -29,7 +30,7 @@ export function validateConstructs(root: IConstruct): Problem[] {
 
 /** The resolved JSON of every API object under `root`, in construct order. */
 export function apiObjectsOf(root: IConstruct): any[] {
-  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => resolvedJson(o));
 }
 
 /** The file a Kubernetes object is written to inside its site's folder. */

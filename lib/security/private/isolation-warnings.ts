@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { podTemplateOf } from '../../policy/pod-security';
 import type { EdgeApp } from '../../site/edge-app';
 import type { AllowPeer, AllowPolicy, AllowPort } from './network-allow';
+import { resolvedJson } from '../../private/resolved-json';
 
 /** A policy EdgeIsolation made, with the object it became. */
 export interface PolicyRecord {
@@ -67,7 +68,7 @@ function podShapes(site: IConstruct): PodShape[] {
   const shapes: PodShape[] = [];
   for (const object of site.node.findAll()) {
     if (!(object instanceof ApiObject)) continue;
-    const json = object.toJson();
+    const json = resolvedJson(object);
     const template = podTemplateOf(json);
     if (!template) continue;
     const containers = [...template.spec.containers ?? [], ...template.spec.initContainers ?? []];
