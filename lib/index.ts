@@ -12,6 +12,17 @@ export * from './site/edge-site';
 export * from './site/edge-fleet';
 export * from './node/capacity';
 export * from './node/micro-edge-node';
+export * from './node/edge-cluster';
+export * from './node/k3s-upgrade-plans';
+export { K3S_VERSIONS, K3S_UPGRADE_IMAGE, K3S_VERSION_RULE, parseK3sVersion, type K3sRelease } from './node/k3s-versions';
+export * from './flavors/spread-options';
+export * from './flavors/openyurt-node-pools';
+export * from './flavors/openyurt-app-set';
+export * from './flavors/kubeedge-node-groups';
+export * from './flavors/kubeedge-application';
+export {
+  NODE_POOL_LABEL, EDGE_WORKER_LABEL, AUTONOMY_DURATION_ANNOTATION, NODE_GROUP_LABEL, nodePoolName, cloudPoolName, nodeGroupName,
+} from './flavors/flavor-labels';
 export * from './security/pod-defaults';
 export * from './policy/pod-security';
 export * from './policy/kubernetes-schemas';

@@ -7,8 +7,8 @@ const fleet = EdgeFleet.fromInventoryFile(join(REPO_ROOT, 'apps', 'fleet.yaml'))
 const synthesis = fleet.synth();
 
 describe('example fleet', () => {
-  test('WHEN the example fleet is synthesized THEN it has the sites of the seed material', () => {
-    expect(fleet.siteNames).toEqual(['factory-floor-01', 'retail-store-01', 'beijing-mec-01', 'vision-01']);
+  test('WHEN the example fleet is synthesized THEN it has the sites of the seed material and one site per cluster flavor', () => {
+    expect(fleet.siteNames).toEqual(['factory-floor-01', 'retail-store-01', 'beijing-mec-01', 'vision-01', 'dc-hub-01', 'store-pool-paris', 'farm-sensors-01']);
   });
 
   test.each(synthesis.sites.map((s) => [s.site, s] as const))('WHEN site %s is synthesized THEN its files match the snapshot', (_name, site) => {

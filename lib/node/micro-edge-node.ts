@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { k3sRegistries, k3sSiteConfig, k3sTierConfig } from '../private/k3s-config';
+import { nodeMembership, runsEdgeCore } from '../flavors/flavor-labels';
+import { k3sCredentialsDropIn, k3sEtcdSnapshotConfig, k3sRegistries, k3sSiteConfig, k3sTierConfig, nodeMirrors } from '../private/k3s-config';
 import { containerdMirrorHosts, kubeletConfiguration, kubeletEnvironment } from '../private/kubelet-config';
 import { registrationLabels } from '../private/node-config';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
@@ -9,7 +10,9 @@ import { EdgeSite } from '../site/edge-site';
 import { placePods, PodPlacement } from '../site/placement';
 import type { ResolvedNodeSpec } from '../site/site-spec';
 import { EDGE_ROLE_LABEL, Tier, TierProfile, tierProfile } from '../site/tier';
+import { KUBEEDGE_VERSION } from '../terraform/versions';
 import type { NodeAllocatable } from './capacity';
+import { edgeCoreConfig, keadmJoinEnvironment } from './private/edgecore-config';
 
 /** A file for a node's disk (not a Kubernetes object), relative to `dist/nodes/<site>/<node>/`. */
 export interface NodeFile {
@@ -50,9 +53,11 @@ const LABEL_PATCH_ANNOTATIONS = {
 
 /**
  * One node of a site. It writes the node's own files (k3s config drop-ins, the
- * registry mirror, or a KubeletConfiguration for plain-kubelet nodes) and a Node
- * label patch: the labels a kubelet may not set on itself (`node-role.kubernetes.io/edge`)
- * and the labels that must stay reconciled after the node registered.
+ * registry mirror, a KubeletConfiguration for plain-kubelet nodes, or the EdgeCore
+ * configuration for the edge nodes of a KubeEdge site) and a Node label patch: the
+ * labels a kubelet may not set on itself (`node-role.kubernetes.io/edge`) and the
+ * labels that must stay reconciled after the node registered. On an OpenYurt site
+ * the node's pool keeps those labels instead, and there is no patch.
  */
 export class MicroEdgeNode extends Construct {
   /** Node name. */
@@ -63,8 +68,10 @@ export class MicroEdgeNode extends Construct {
   public readonly profile: TierProfile;
   /** The node as resolved from the SiteSpec. */
   public readonly spec: ResolvedNodeSpec;
-  /** The Node object that carries the cluster-side labels. */
-  public readonly labelPatch: k8s.KubeNode;
+  /** The Node object that carries the cluster-side labels; none on OpenYurt sites, whose node pools carry them. */
+  public readonly labelPatch?: k8s.KubeNode;
+  /** Whether the node runs KubeEdge's EdgeCore (a kubelet agent of a `kubeedge` site). */
+  public readonly edgeCore: boolean;
   private readonly mirrors: NodeRegistryMirror[] = [];
 
   public constructor(scope: Construct, id: string, props: MicroEdgeNodeProps) {
@@ -74,18 +81,28 @@ export class MicroEdgeNode extends Construct {
     this.tier = props.spec.tier;
     this.profile = tierProfile(this.tier);
     const site = EdgeSite.of(this).spec;
-    this.labelPatch = new k8s.KubeNode(this, 'LabelPatch', {
-      metadata: {
-        name: this.name,
-        labels: { [EDGE_ROLE_LABEL]: '', ...registrationLabels(this.spec, site) },
-        annotations: LABEL_PATCH_ANNOTATIONS,
-      },
-    });
+    this.edgeCore = runsEdgeCore(this.spec, site);
+    if (site.cluster.flavor !== 'openyurt') {
+      this.labelPatch = new k8s.KubeNode(this, 'LabelPatch', {
+        metadata: {
+          name: this.name,
+          labels: { [EDGE_ROLE_LABEL]: '', ...registrationLabels(this.spec, site) },
+          annotations: LABEL_PATCH_ANNOTATIONS,
+        },
+      });
+    }
   }
 
-  /** Labels the node carries once registered and patched. */
+  /** Labels the node carries once registered and patched (or put into its pool or group). */
   public get labels(): Readonly<Record<string, string>> {
-    return { ...registrationLabels(this.spec, EdgeSite.of(this).spec), 'kubernetes.io/hostname': this.name, [EDGE_ROLE_LABEL]: '' };
+    const site = EdgeSite.of(this).spec;
+    const membership = nodeMembership(this.spec, site);
+    return {
+      ...registrationLabels(this.spec, site),
+      ...(membership ? { [membership.label]: membership.value } : {}),
+      'kubernetes.io/hostname': this.name,
+      [EDGE_ROLE_LABEL]: '',
+    };
   }
 
   /** Pod placement on this node only. */
@@ -115,9 +132,21 @@ export class MicroEdgeNode extends Construct {
     this.mirrors.push(mirror);
   }
 
+  /** The registry mirrors the node pulls through, in the order it tries them. */
+  public get registryMirrors(): readonly NodeRegistryMirror[] {
+    return nodeMirrors(EdgeSite.of(this).spec, this.mirrors);
+  }
+
   /** The node's own files, for `dist/nodes/<site>/<node>/`. */
   public files(): NodeFile[] {
     const site = EdgeSite.of(this).spec;
+    if (this.edgeCore) {
+      return [
+        { path: 'kubeedge/edgecore.yaml', content: toYaml(edgeCoreConfig(this.spec, site)) },
+        { path: 'kubeedge/keadm-join.env', content: keadmJoinEnvironment(this.spec, site, KUBEEDGE_VERSION) },
+        ...containerdMirrorHosts(site, this.mirrors),
+      ];
+    }
     if (this.spec.runtime === 'kubelet') {
       return [
         { path: 'kubelet-config.yaml', content: toYaml(kubeletConfiguration(this.spec)) },
@@ -129,6 +158,10 @@ export class MicroEdgeNode extends Construct {
       { path: 'config.yaml.d/10-tier.yaml', content: toYaml(k3sTierConfig(this.spec, site)) },
       { path: 'config.yaml.d/20-site.yaml', content: toYaml(k3sSiteConfig(this.spec, site)) },
     ];
+    const snapshots = k3sEtcdSnapshotConfig(this.spec, site);
+    if (snapshots) files.push({ path: 'config.yaml.d/30-etcd-snapshots.yaml', content: toYaml(snapshots) });
+    const credentials = k3sCredentialsDropIn(this.spec, site);
+    if (credentials) files.push({ path: 'systemd/k3s.service.d/20-etcd-s3-credentials.conf', content: credentials });
     const registries = k3sRegistries(site, this.mirrors);
     if (registries) files.push({ path: 'registries.yaml', content: toYaml(registries) });
     return files;

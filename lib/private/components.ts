@@ -1,6 +1,7 @@
 import { AI_INFERENCE_COMPONENT } from '../ai/private/ai-component';
 import { databaseComponent, localStorageComponent, registryCacheComponent } from '../data/private/data-components';
 import { DEVICES_COMPONENT } from '../devices/private/devices-component';
+import { EDGE_APPLICATIONS_COMPONENT, YURT_APP_SETS_COMPONENT } from '../flavors/private/flavor-components';
 import { MEC_SERVICES_COMPONENT } from '../mec/private/mec-component';
 import { MONITORING_COMPONENT } from '../monitoring/private/monitoring-component';
 import { dataSyncComponent, offlineAgentComponent } from '../offline/private/offline-components';
@@ -51,6 +52,8 @@ export function siteComponents(): readonly ComponentDefinition[] {
     MEC_SERVICES_COMPONENT,
     AI_INFERENCE_COMPONENT,
     DEVICES_COMPONENT,
+    YURT_APP_SETS_COMPONENT,
+    EDGE_APPLICATIONS_COMPONENT,
     SPIRE_EDGE_COMPONENT,
     EDGE_CERTIFICATES_COMPONENT,
     RUNTIME_SECURITY_COMPONENT,

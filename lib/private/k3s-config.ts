@@ -1,4 +1,5 @@
 import type { NodeRegistryMirror } from '../node/micro-edge-node';
+import { hostUrl } from '../node/private/checks';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
 import { joinMap, kubeletProfile, registrationLabels, registrationTaint, reservationMap } from './node-config';
 
@@ -28,21 +29,76 @@ export function k3sTierConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): R
   };
 }
 
-/** `20-site.yaml`: how the node joins the site's cluster. */
+/**
+ * `20-site.yaml`: how the node joins the site's cluster. One server bootstraps the
+ * cluster; on an HA site the first server initialises embedded etcd and the others
+ * join it, all answering for the site's API address. The token stays on the node:
+ * only the path of the file holding it is written.
+ */
 export function k3sSiteConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): Record<string, unknown> {
   const config: Record<string, unknown> = { 'node-name': node.name };
-  if (node.role === 'agent') config.server = site.cluster.serverUrl;
-  // The token stays on the node: only the path of the file holding it is written.
-  config['token-file'] = site.cluster.tokenFile;
+  const cluster = site.cluster;
+  const servers = site.nodes.filter((n) => n.role === 'server');
+  const ha = servers.length >= 3;
+  if (node.role === 'agent') config.server = cluster.serverUrl;
+  else if (ha && node.name === servers[0].name) config['cluster-init'] = true;
+  else if (ha) config.server = cluster.serverUrl ?? hostUrl('https', servers[0].name, 6443);
+  config['token-file'] = cluster.tokenFile;
   if (node.role === 'server') {
-    if (site.cluster.disable.length > 0) config['disable+'] = [...site.cluster.disable];
+    if (cluster.apiEndpoint !== undefined) config['tls-san+'] = [cluster.apiEndpoint];
+    if (cluster.disable.length > 0) config['disable+'] = [...cluster.disable];
     if (site.network.cni === 'cilium') {
       // Cilium replaces flannel and enforces NetworkPolicy itself.
       config['flannel-backend'] = 'none';
       config['disable-network-policy'] = true;
     }
+    if (cluster.systemDefaultRegistry !== undefined) config['system-default-registry'] = cluster.systemDefaultRegistry;
+  }
+  // Air-gapped: a registry with a mirror never falls back to the registry itself.
+  if (cluster.airGap) config['disable-default-registry-endpoint'] = true;
+  return config;
+}
+
+/**
+ * `30-etcd-snapshots.yaml` of an HA site's servers: the snapshot schedule and
+ * retention, and the S3 store's location. Credentials are never written: they
+ * come from the config Secret or from the servers' environment (see
+ * {@link k3sCredentialsDropIn}).
+ */
+export function k3sEtcdSnapshotConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): Record<string, unknown> | undefined {
+  const snapshots = site.cluster.etcdSnapshots;
+  if (node.role !== 'server' || node.runtime !== 'k3s' || !snapshots) return undefined;
+  const config: Record<string, unknown> = {
+    'etcd-snapshot-schedule-cron': snapshots.schedule,
+    'etcd-snapshot-retention': snapshots.retention,
+  };
+  const s3 = snapshots.s3;
+  if (s3) {
+    config['etcd-s3'] = true;
+    if (s3.configSecret !== undefined) {
+      config['etcd-s3-config-secret'] = s3.configSecret;
+    } else {
+      Object.assign(config, {
+        'etcd-s3-endpoint': s3.endpoint,
+        'etcd-s3-bucket': s3.bucket,
+        'etcd-s3-folder': s3.folder,
+        'etcd-s3-region': s3.region,
+        ...(s3.endpointCaFile !== undefined ? { 'etcd-s3-endpoint-ca': s3.endpointCaFile } : {}),
+      });
+    }
   }
   return config;
+}
+
+/**
+ * A systemd drop-in for `k3s.service` that reads the S3 keys from the site's
+ * credentials file: k3s takes `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` from its
+ * environment, so the keys never enter a config file the generator writes.
+ */
+export function k3sCredentialsDropIn(node: ResolvedNodeSpec, site: ResolvedSiteSpec): string | undefined {
+  const file = site.cluster.etcdSnapshots?.s3?.credentialsFile;
+  if (node.role !== 'server' || node.runtime !== 'k3s' || file === undefined) return undefined;
+  return `# etcd snapshot S3 keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) for k3s, from a file kept on the node.\n[Service]\nEnvironmentFile=${file}\n`;
 }
 
 /**

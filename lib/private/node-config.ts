@@ -1,3 +1,4 @@
+import { EDGE_WORKER_LABEL, NODE_POOL_LABEL, nodeMembership } from '../flavors/flavor-labels';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
 import type { KubeletProfile, Reservation } from '../site/tier';
 import { EDGE_TAINT_KEY, tierProfile } from '../site/tier';
@@ -23,6 +24,13 @@ export function registrationLabels(node: ResolvedNodeSpec, site: ResolvedSiteSpe
   if (site.region) labels['topology.kubernetes.io/region'] = site.region;
   if (site.zone) labels['topology.kubernetes.io/zone'] = site.zone;
   if (node.accelerator) labels.accelerator = node.accelerator.kind;
+  // An OpenYurt node joins its pool by this label at registration (as `yurtadm join`
+  // does); the pool's controller may not move it afterwards.
+  const membership = nodeMembership(node, site);
+  if (membership?.label === NODE_POOL_LABEL) {
+    labels[NODE_POOL_LABEL] = membership.value;
+    labels[EDGE_WORKER_LABEL] = String(node.role === 'agent');
+  }
   Object.assign(labels, node.labels);
   return sortKeys(labels);
 }

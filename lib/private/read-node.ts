@@ -1,4 +1,5 @@
-import { ACCELERATOR_KINDS, DiskSpec, ResolvedNodeSpec } from '../site/site-spec';
+import { EDGE_WORKER_LABEL, NODE_GROUP_LABEL, NODE_POOL_LABEL } from '../flavors/flavor-labels';
+import { ACCELERATOR_KINDS, ClusterFlavor, DiskSpec, ResolvedNodeSpec } from '../site/site-spec';
 import { Tier, TIERS, TIER_LABEL } from '../site/tier';
 import { describe, MappingReader } from './reader';
 import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from './names';
@@ -23,6 +24,7 @@ export function nodeLabelKeyProblem(key: string): string | undefined {
   if (syntax) return syntax;
   if (key === TIER_LABEL) return `"${key}" is set from the node's tier; use tier instead`;
   if (key === 'accelerator') return '"accelerator" is set from the node\'s accelerator; use accelerator instead';
+  if ([NODE_POOL_LABEL, EDGE_WORKER_LABEL, NODE_GROUP_LABEL].includes(key)) return `"${key}" is set from the site's cluster flavor (its node pools and groups)`;
   const slash = key.indexOf('/');
   if (slash < 0) return undefined;
   const domain = key.slice(0, slash);
@@ -32,7 +34,7 @@ export function nodeLabelKeyProblem(key: string): string | undefined {
 }
 
 /** Reads one node of a site; undefined when it is too broken to use. */
-export function readNode(value: unknown, path: string, problems: Problems, siteTier: Tier, onlyNode: boolean): ResolvedNodeSpec | undefined {
+export function readNode(value: unknown, path: string, problems: Problems, siteTier: Tier, onlyNode: boolean, flavor: ClusterFlavor = 'k3s'): ResolvedNodeSpec | undefined {
   const r = MappingReader.of(value, path, problems, NODE_KEYS);
   if (!r) return undefined;
   r.require('name', 'the node name (DNS-1123 label)');
@@ -40,7 +42,8 @@ export function readNode(value: unknown, path: string, problems: Problems, siteT
   const name = r.string('name', dns1123LabelProblem);
   const tier = r.oneOf('tier', TIERS) ?? siteTier;
   const role = r.oneOf('role', ['server', 'agent'] as const) ?? (onlyNode ? 'server' : 'agent');
-  const runtime = r.oneOf('runtime', ['k3s', 'kubelet'] as const) ?? 'k3s';
+  // The agents of a KubeEdge site are edge nodes: EdgeCore, whose edged is a kubelet.
+  const runtime = r.oneOf('runtime', ['k3s', 'kubelet'] as const) ?? (flavor === 'kubeedge' && role === 'agent' ? 'kubelet' : 'k3s');
   const capacity = readCapacity(r.mapping('capacity', ['cpu', 'memory']));
   const labels = r.stringMap('labels', nodeLabelKeyProblem, labelValueProblem) ?? {};
   const disks = readDisks(r, problems);

@@ -1,7 +1,9 @@
 import type { EdgeAppOptions } from '../site/edge-app';
+import { absolutePathProblem, urlProblem } from '../node/private/checks';
+import { checkServers, CLUSTER_KEYS, readCluster, readClusterFlavor } from '../node/private/read-cluster';
 import {
-  DEFAULT_CONNECTIVITY, DEFAULT_KUBERNETES_VERSION, DEFAULT_MIRRORED_REGISTRIES, DEFAULT_TOKEN_FILE, K3S_COMPONENTS,
-  KUBERNETES_VERSIONS, KubernetesVersion, ResolvedNodeSpec, ResolvedSiteSpec,
+  ClusterFlavor, DEFAULT_CONNECTIVITY, DEFAULT_KUBERNETES_VERSION, DEFAULT_MIRRORED_REGISTRIES, KUBERNETES_VERSIONS,
+  KubernetesVersion, ResolvedNodeSpec, ResolvedSiteSpec,
 } from '../site/site-spec';
 import { TIERS } from '../site/tier';
 import { DURATION_RULE, parseDurationSeconds } from './duration';
@@ -20,7 +22,6 @@ export const SITE_KEYS = [
   'registryMirror', 'namespaces', 'apps', 'components', 'terraform',
 ];
 export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror', 'components'];
-const CLUSTER_KEYS = ['serverUrl', 'tokenFile', 'disable'];
 const NETWORK_KEYS = ['siteCidrs', 'cloudCidrs', 'cni'];
 const CONNECTIVITY_KEYS = ['offlineTolerance', 'syncInterval'];
 const MIRROR_KEYS = ['endpoint', 'registries', 'caFile'];
@@ -53,8 +54,11 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
   const region = r.string('region', labelValueProblem);
   const zone = r.string('zone', labelValueProblem);
   const kubernetesVersion = readKubernetesVersion(r);
-  const nodes = readNodes(r, problems, tier);
-  const cluster = readCluster(r, nodes);
+  // Without a block of its own, the site's cluster problems are still reported at its own path.
+  const clusterReader = ((value as Record<string, unknown>).cluster !== undefined ? r.mapping('cluster', CLUSTER_KEYS) : undefined)
+    ?? MappingReader.empty(childPath(path, 'cluster'), problems, CLUSTER_KEYS, defaults?.mapping('cluster', CLUSTER_KEYS));
+  const nodes = readNodes(r, problems, tier, readClusterFlavor(clusterReader));
+  const cluster = readCluster(clusterReader, { siteName: name ?? String(r.raw('name') ?? ''), siteTier: tier, kubernetesVersion, nodes });
   const network = readNetwork(r);
   const connectivity = readConnectivity(r);
   const registryMirror = readRegistryMirror(r, problems);
@@ -77,6 +81,7 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
     ? readSiteTerraformSettings(r.raw('terraform'), childPath(path, 'terraform'), problems, site.name, fleet.terraform)
     : undefined;
   const resolved = { ...site, components: readComponents(r, site), ...(terraform ? { terraform } : {}) };
+  checkAirGapMirror(clusterReader, resolved);
   return name === undefined ? undefined : resolved;
 }
 
@@ -101,7 +106,7 @@ function readKubernetesVersion(r: MappingReader): KubernetesVersion {
   return r.oneOf('kubernetesVersion', KUBERNETES_VERSIONS) ?? DEFAULT_KUBERNETES_VERSION;
 }
 
-function readNodes(r: MappingReader, problems: Problems, tier: ResolvedSiteSpec['tier']): ResolvedNodeSpec[] | undefined {
+function readNodes(r: MappingReader, problems: Problems, tier: ResolvedSiteSpec['tier'], flavor: ClusterFlavor): ResolvedNodeSpec[] | undefined {
   const items = r.list('nodes');
   if (!items) return undefined;
   if (items.length === 0) {
@@ -111,30 +116,23 @@ function readNodes(r: MappingReader, problems: Problems, tier: ResolvedSiteSpec[
   const nodes: ResolvedNodeSpec[] = [];
   const seen = new Map<string, string>();
   for (const item of items) {
-    const node = readNode(item.value, item.path, problems, tier, items.length === 1);
+    const node = readNode(item.value, item.path, problems, tier, items.length === 1, flavor);
     if (!node) continue;
     const first = seen.get(node.name);
     if (first) problems.add(childPath(item.path, 'name'), `node name "${node.name}" is already used by ${first}`);
     else seen.set(node.name, item.path);
     nodes.push(node);
   }
-  const servers = nodes.filter((n) => n.role === 'server');
-  if (servers.length > 1) {
-    r.report('nodes', `has ${servers.length} server nodes (${servers.map((n) => n.name).join(', ')}); a site runs one server node (highly available control planes are not supported yet)`);
-  }
+  // The rules name nodes by their index: only when every node was readable are the indexes right.
+  if (nodes.length === items.length) checkServers(nodes, r.pathOf('nodes'), problems);
   return nodes;
 }
 
-function readCluster(r: MappingReader, nodes: ResolvedNodeSpec[] | undefined): ResolvedSiteSpec['cluster'] {
-  const c = r.mapping('cluster', CLUSTER_KEYS) ?? MappingReader.empty(childPath(r.path, 'cluster'), r.problems, CLUSTER_KEYS);
-  const serverUrl = c.string('serverUrl', (v) => urlProblem(v, ['https:']));
-  const tokenFile = c.string('tokenFile', absolutePathProblem) ?? DEFAULT_TOKEN_FILE;
-  const disable = (c.stringList('disable', (v) => ((K3S_COMPONENTS as readonly string[]).includes(v) ? undefined : `"${v}" is not a packaged k3s component; allowed: ${K3S_COMPONENTS.join(', ')}`)) ?? []) as ResolvedSiteSpec['cluster']['disable'];
-  const agents = (nodes ?? []).filter((n) => n.role === 'agent');
-  if (agents.length > 0 && serverUrl === undefined && !c.has('serverUrl')) {
-    r.problems.add(childPath(childPath(r.path, 'cluster'), 'serverUrl'), `is required: agent nodes (${agents.map((n) => n.name).join(', ')}) join the server at this URL, e.g. https://10.0.0.10:6443`);
+/** An air-gapped site pulls only through a mirror: its own registryMirror or its registry cache. */
+function checkAirGapMirror(c: MappingReader, site: ResolvedSiteSpec): void {
+  if (site.cluster.airGap && !site.registryMirror && site.components.registryCache === undefined) {
+    c.report('airGap', 'needs a registry mirror the nodes pull every image through: give the site a registryMirror (e.g. a regional registry) or a components.registryCache');
   }
-  return { tokenFile, disable: [...new Set(disable)].sort(), ...(serverUrl !== undefined ? { serverUrl } : {}) };
 }
 
 function readNetwork(r: MappingReader): ResolvedSiteSpec['network'] {
@@ -191,20 +189,4 @@ function checkApps(site: ResolvedSiteSpec, apps: { app?: EdgeAppOptions; path: s
     if (first) problems.add(childPath(path, 'name'), `app ${key} is already defined at ${first}`);
     else seen.set(key, path);
   }
-}
-
-function urlProblem(value: string, protocols: string[]): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not a URL (e.g. ${protocols[0]}//host:port)`;
-  }
-  if (!protocols.includes(url.protocol)) return `"${value}" must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}`;
-  if (!url.hostname) return `"${value}" has no host`;
-  return undefined;
-}
-
-function absolutePathProblem(value: string): string | undefined {
-  return value.startsWith('/') ? undefined : `"${value}" must be an absolute path on the node`;
 }

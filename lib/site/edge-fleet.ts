@@ -3,6 +3,7 @@ import { checkBundleSize, checkGitOpsReferences, checkSiteBundle } from '../gito
 import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/gitops-output';
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
+import { hubWithSiteFlavors } from '../node/hub-flavors';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
@@ -114,7 +115,8 @@ export class EdgeFleet {
     if (props.gitOps) this.gitOps = resolveGitOpsSettings(props.gitOps, 'gitops');
     if (props.terraform) {
       const agent = props.terraform.gitopsAgent ?? fluxAgentOf(this.gitOps);
-      this.terraform = { ...props.terraform, ...(agent ? { gitopsAgent: agent } : {}) };
+      const hub = props.terraform.hub && hubWithSiteFlavors(props.terraform.hub, props.sites);
+      this.terraform = { ...props.terraform, ...(agent ? { gitopsAgent: agent } : {}), ...(hub ? { hub } : {}) };
     }
   }
 

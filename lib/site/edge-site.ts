@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fitWorkloads, WorkloadDemand } from '../node/capacity';
 import { siteComponents } from '../private/components';
+import { EdgeCluster } from '../node/edge-cluster';
 import { MicroEdgeNode, NodeFile } from '../node/micro-edge-node';
 import { PolicyGate } from '../policy/policy-gate';
 import { siteLabels } from '../private/labels';
@@ -47,6 +48,8 @@ export class EdgeSite extends Chart {
   public readonly nodes: readonly MicroEdgeNode[];
   /** The site's PriorityClasses. */
   public readonly priorityClasses: EdgePriorityClasses;
+  /** The site's cluster: its flavor's node pools or groups, upgrade Plans and air-gap check. */
+  public readonly cluster: EdgeCluster;
   private readonly namespaces = new Map<string, SiteNamespace>();
   private readonly demands: WorkloadDemand[] = [];
 
@@ -61,6 +64,7 @@ export class EdgeSite extends Chart {
       const options = this.spec.components[component.key];
       if (options !== undefined) component.build(this, options);
     }
+    this.cluster = new EdgeCluster(this, 'Cluster');
     this.node.addValidation({ validate: () => this.capacityProblems() });
     // The same policy gate for inventory sites and sites composed in code.
     PolicyGate.addTo(this, { kubernetesVersion: this.spec.kubernetesVersion });

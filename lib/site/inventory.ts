@@ -3,6 +3,7 @@ import * as yaml from 'js-yaml';
 import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { gitOpsSiteNameProblem, readGitOpsSettings } from '../gitops/private/read-gitops-settings';
 import { readTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
+import { hubFlavorProblems } from '../node/hub-flavors';
 import { childPath, Problem, Problems } from '../private/problems';
 import { DEFAULTS_KEYS, readSite } from '../private/read-site';
 import { MappingReader } from '../private/reader';
@@ -39,6 +40,7 @@ export function validateInventory(raw: unknown): InventoryValidation {
   const gitops = root.has('gitops') ? readGitOpsSettings(root.raw('gitops'), 'gitops', problems) : undefined;
   const terraform = root.has('terraform') ? readTerraformSettings(root.raw('terraform'), 'terraform', problems) : undefined;
   const sites: ResolvedSiteSpec[] = [];
+  const located: { spec: ResolvedSiteSpec; path: string }[] = [];
   const seen = new Map<string, string>();
   const items = root.list('sites') ?? [];
   if (root.has('sites') && items.length === 0 && Array.isArray(root.raw('sites'))) problems.add('sites', 'must list at least one site');
@@ -51,7 +53,9 @@ export function validateInventory(raw: unknown): InventoryValidation {
     const engineProblem = gitops && gitOpsSiteNameProblem(gitops, site.name);
     if (engineProblem) problems.add(childPath(item.path, 'name'), engineProblem);
     sites.push(site);
+    located.push({ spec: site, path: item.path });
   }
+  if (terraform?.hub) for (const p of hubFlavorProblems(terraform.hub, located)) problems.add(p.path, p.message);
   if (!problems.isEmpty) return { sites: [], problems: problems.list };
   return { sites, problems: [], ...(gitops ? { gitops } : {}), ...(terraform ? { terraform } : {}) };
 }

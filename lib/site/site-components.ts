@@ -3,6 +3,7 @@ import type { EdgeDatabaseOptions } from '../data/edge-database';
 import type { LocalStorageOptions } from '../data/local-storage';
 import type { RegistryCacheOptions } from '../data/registry-cache';
 import type { EdgeDevicesOptions } from '../devices/device-options';
+import type { KubeEdgeApplicationOptions, OpenYurtAppSetOptions } from '../flavors/spread-options';
 import type { MecServiceOptions } from '../mec/mec-options';
 import type { EdgeMonitoringOptions } from '../monitoring/monitoring-options';
 import type { DataSyncOptions } from '../offline/data-sync';
@@ -63,6 +64,16 @@ export interface SiteComponentsSpec {
    * @default - none
    */
   readonly devices?: EdgeDevicesOptions;
+  /**
+   * Workloads spread over an OpenYurt site's Edge node pools, each pool with its own replicas (OpenYurtAppSet).
+   * @default - none
+   */
+  readonly yurtAppSets?: readonly OpenYurtAppSetOptions[];
+  /**
+   * Workloads spread over a KubeEdge site's node groups, each group with its own replicas (KubeEdgeApplication).
+   * @default - none
+   */
+  readonly edgeApplications?: readonly KubeEdgeApplicationOptions[];
   /**
    * SPIFFE/SPIRE: a SPIRE server in the site or at the hub, an agent on every node,
    * workload registrations (SpireEdge).

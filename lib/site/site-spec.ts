@@ -1,8 +1,11 @@
 import type { GitOpsSettings } from '../gitops/gitops-settings';
 import type { SiteTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
 import type { EdgeAppOptions } from './edge-app';
+import type { ClusterSpec, ResolvedClusterSpec } from '../node/cluster-spec';
 import type { SiteComponentsSpec } from './site-components';
 import type { Tier } from './tier';
+
+export * from '../node/cluster-spec';
 
 /** Kubernetes minor versions the library synthesizes for. */
 export const KUBERNETES_VERSIONS = ['1.25', '1.26', '1.27', '1.28', '1.29', '1.30', '1.31', '1.32'] as const;
@@ -23,7 +26,11 @@ export type AcceleratorKind = (typeof ACCELERATOR_KINDS)[number];
 
 /** How a node joins the site's cluster. */
 export type NodeRole = 'server' | 'agent';
-/** What runs the node: k3s (config drop-ins) or a plain kubelet (KubeletConfiguration). */
+/**
+ * What runs the node: k3s (config drop-ins), or a kubelet on the node's own
+ * containerd: a plain kubelet (KubeletConfiguration), or on the agents of a
+ * `kubeedge` site KubeEdge's EdgeCore, whose `edged` is a kubelet.
+ */
 export type NodeRuntime = 'k3s' | 'kubelet';
 /** How the site enforces network policy. */
 export type CniKind = 'kubernetes' | 'cilium';
@@ -72,8 +79,9 @@ export interface NodeSpec {
    */
   readonly role?: NodeRole;
   /**
-   * What runs the node.
-   * @default 'k3s'
+   * What runs the node. On the agents of a `kubeedge` site, `kubelet` means EdgeCore
+   * (KubeEdge's edged), and `k3s` a cloud-side k3s agent.
+   * @default 'kubelet' (EdgeCore) for agents of `kubeedge` sites, otherwise 'k3s'
    */
   readonly runtime?: NodeRuntime;
   /** The node's CPU and memory. */
@@ -143,26 +151,6 @@ export interface RegistryMirrorSpec {
    * @default - the system trust store
    */
   readonly caFile?: string;
-}
-
-/** How the site's cluster is formed. */
-export interface ClusterSpec {
-  /**
-   * URL of the site's Kubernetes API (`https://host:6443`) that agent nodes join.
-   * Required when the site has agent nodes.
-   * @default - none
-   */
-  readonly serverUrl?: string;
-  /**
-   * Absolute path, on each node, of the file holding the join token (the token itself is never written).
-   * @default '/etc/rancher/k3s/cluster-token'
-   */
-  readonly tokenFile?: string;
-  /**
-   * Packaged k3s components the site does not run.
-   * @default []
-   */
-  readonly disable?: readonly K3sComponent[];
 }
 
 /** The typed description of one edge site, as written in the inventory or in code. */
@@ -258,7 +246,7 @@ export interface ResolvedSiteSpec {
   readonly region?: string;
   readonly zone?: string;
   readonly kubernetesVersion: KubernetesVersion;
-  readonly cluster: Required<Omit<ClusterSpec, 'serverUrl'>> & Pick<ClusterSpec, 'serverUrl'>;
+  readonly cluster: ResolvedClusterSpec;
   readonly nodes: readonly ResolvedNodeSpec[];
   readonly network: Required<NetworkSpec>;
   readonly connectivity: Required<ConnectivitySpec>;

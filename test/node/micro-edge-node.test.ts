@@ -113,3 +113,135 @@ describe('MicroEdgeNode cluster side', () => {
     expect(node.placeOnTier().nodeSelector).toEqual({ 'edge.tier': 'micro' });
   });
 });
+
+describe('MicroEdgeNode files of an HA site', () => {
+  const haServer = (name: string): NodeSpec => ({ name, role: 'server', tier: 'mini', capacity: { cpu: '4', memory: '8Gi' } });
+  const haNodes: NodeSpec[] = [haServer('cp-1'), haServer('cp-2'), haServer('cp-3'), { ...agent, name: 'w-1' }];
+  const ha: Partial<SiteSpec> = { tier: 'mini', nodes: haNodes, cluster: { apiEndpoint: 'api.store.example.com', tokenFile: '/run/token' } };
+  const files = (site: Partial<SiteSpec>) => buildSite(microSite(site)).nodeFiles();
+
+  test('WHEN the site has three servers THEN only the first initialises etcd and the others join the API endpoint', () => {
+    expect(nodeFile(ha, 'cp-1', 'config.yaml.d/20-site.yaml')).toEqual({
+      'node-name': 'cp-1', 'cluster-init': true, 'token-file': '/run/token', 'tls-san+': ['api.store.example.com'],
+    });
+    for (const name of ['cp-2', 'cp-3']) {
+      expect(nodeFile(ha, name, 'config.yaml.d/20-site.yaml')).toEqual({
+        'node-name': name, 'server': 'https://api.store.example.com:6443', 'token-file': '/run/token', 'tls-san+': ['api.store.example.com'],
+      });
+    }
+  });
+
+  test('WHEN an HA site has agents THEN they join the API endpoint with the token file and have no cluster-init or tls-san', () => {
+    expect(nodeFile(ha, 'w-1', 'config.yaml.d/20-site.yaml')).toEqual({ 'node-name': 'w-1', 'server': 'https://api.store.example.com:6443', 'token-file': '/run/token' });
+  });
+
+  test('WHEN an HA site has no API endpoint THEN the other servers join the first server by its name', () => {
+    const site = { ...ha, cluster: { serverUrl: undefined, apiEndpoint: undefined }, nodes: haNodes.slice(0, 3) };
+    expect(nodeFile(site, 'cp-2', 'config.yaml.d/20-site.yaml')).toMatchObject({ server: 'https://cp-1:6443' });
+    expect(nodeFile(site, 'cp-1', 'config.yaml.d/20-site.yaml')['tls-san+']).toBeUndefined();
+  });
+
+  test('WHEN the site has one server THEN it neither initialises etcd nor snapshots it', () => {
+    expect(nodeFile(twoNodes, 'srv', 'config.yaml.d/20-site.yaml')['cluster-init']).toBeUndefined();
+    expect(files(twoNodes).map((f) => f.path)).not.toContain('config.yaml.d/30-etcd-snapshots.yaml');
+  });
+
+  test('WHEN an HA site takes the default snapshots THEN every server snapshots daily at 03:00 and keeps 30, and agents do not', () => {
+    for (const name of ['cp-1', 'cp-2', 'cp-3']) {
+      expect(nodeFile(ha, name, 'config.yaml.d/30-etcd-snapshots.yaml')).toEqual({ 'etcd-snapshot-schedule-cron': '0 3 * * *', 'etcd-snapshot-retention': 30 });
+    }
+    expect(files(ha).filter((f) => f.node === 'w-1').map((f) => f.path)).toEqual(['config.yaml.d/10-tier.yaml', 'config.yaml.d/20-site.yaml']);
+  });
+
+  test('WHEN snapshots go to S3 with a credentials file THEN the servers name the store and load the keys from the file with a systemd drop-in', () => {
+    const site = { ...ha, cluster: { ...ha.cluster, etcdSnapshots: { schedule: '0 */6 * * *', retention: 12, s3: { endpoint: 'minio.store.local:9000', bucket: 'etcd', region: 'eu-west-1', endpointCaFile: '/etc/ssl/minio-ca.pem', credentialsFile: '/etc/rancher/k3s/etcd-s3.env' } } } };
+    expect(nodeFile(site, 'cp-2', 'config.yaml.d/30-etcd-snapshots.yaml')).toEqual({
+      'etcd-snapshot-schedule-cron': '0 */6 * * *', 'etcd-snapshot-retention': 12, 'etcd-s3': true, 'etcd-s3-endpoint': 'minio.store.local:9000',
+      'etcd-s3-bucket': 'etcd', 'etcd-s3-folder': 'test-site', 'etcd-s3-region': 'eu-west-1', 'etcd-s3-endpoint-ca': '/etc/ssl/minio-ca.pem',
+    });
+    expect(nodeFile(site, 'cp-2', 'systemd/k3s.service.d/20-etcd-s3-credentials.conf')).toMatch(/^\[Service\]\nEnvironmentFile=\/etc\/rancher\/k3s\/etcd-s3.env\n$/m);
+  });
+
+  test('WHEN snapshots go to S3 through a config Secret THEN the servers name only the Secret, which k3s needs alone', () => {
+    const site = { ...ha, cluster: { ...ha.cluster, etcdSnapshots: { s3: { configSecret: 'k3s-etcd-s3' } } } };
+    expect(nodeFile(site, 'cp-1', 'config.yaml.d/30-etcd-snapshots.yaml')).toEqual({
+      'etcd-snapshot-schedule-cron': '0 3 * * *', 'etcd-snapshot-retention': 30, 'etcd-s3': true, 'etcd-s3-config-secret': 'k3s-etcd-s3',
+    });
+    expect(files(site).map((f) => f.path)).not.toContain('systemd/k3s.service.d/20-etcd-s3-credentials.conf');
+  });
+
+  test('WHEN node files are written THEN no token or S3 key is ever inlined, only the files holding them', () => {
+    const site = { ...ha, cluster: { ...ha.cluster, etcdSnapshots: { s3: { bucket: 'etcd', credentialsFile: '/etc/rancher/k3s/etcd-s3.env' } } } };
+    for (const file of files(site)) {
+      expect(file.content).not.toMatch(/^token:|\btoken: |etcd-s3-(access|secret)-key|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)=/m);
+    }
+  });
+
+  test('WHEN the site is air-gapped with a system default registry THEN no node falls back to the internet and servers pull system images from it', () => {
+    const site = { ...ha, cluster: { ...ha.cluster, airGap: true, systemDefaultRegistry: 'registry.store.local:5000' }, registryMirror: { endpoint: 'https://registry.store.local:5000', registries: ['*'] } };
+    expect(nodeFile(site, 'cp-1', 'config.yaml.d/20-site.yaml')).toMatchObject({ 'system-default-registry': 'registry.store.local:5000', 'disable-default-registry-endpoint': true });
+    const agentConfig = nodeFile(site, 'w-1', 'config.yaml.d/20-site.yaml');
+    expect(agentConfig['disable-default-registry-endpoint']).toBe(true);
+    expect(agentConfig['system-default-registry']).toBeUndefined();
+  });
+});
+
+describe('MicroEdgeNode on OpenYurt and KubeEdge sites', () => {
+  const openYurt: Partial<SiteSpec> = { cluster: { flavor: 'openyurt', serverUrl: 'https://10.0.0.1:6443' }, nodes: [server, agent] };
+  const kubeEdge: Partial<SiteSpec> = {
+    cluster: { flavor: 'kubeedge', serverUrl: 'https://10.0.0.1:6443', kubeEdge: { cloudCoreAddress: 'cloudcore.example.com', tokenFile: '/etc/kubeedge/edge-token' } },
+    nodes: [server, agent],
+    registryMirror: { endpoint: 'https://mirror.local:5000', registries: ['docker.io'] },
+  };
+
+  test('WHEN an OpenYurt node registers THEN it joins its pool by label: servers the Cloud pool, agents their tier\'s Edge pool', () => {
+    expect(nodeFile(openYurt, 'srv', 'config.yaml.d/10-tier.yaml')['node-label+']).toEqual(expect.arrayContaining(['apps.openyurt.io/nodepool=test-site-cloud', 'openyurt.io/is-edge-worker=false']));
+    expect(nodeFile(openYurt, 'agt', 'config.yaml.d/10-tier.yaml')['node-label+']).toEqual(expect.arrayContaining(['apps.openyurt.io/nodepool=test-site-mini', 'openyurt.io/is-edge-worker=true']));
+  });
+
+  test('WHEN the site runs OpenYurt THEN no Node label patch is written: the node pools keep the labels', () => {
+    const site = buildSite(microSite(openYurt));
+    expect(synthObjects(site).filter((o) => o.kind === 'Node')).toEqual([]);
+    expect(site.nodeNamed('agt').labelPatch).toBeUndefined();
+  });
+
+  test('WHEN an agent of a KubeEdge site is configured THEN it gets the EdgeCore config that reaches CloudCore, and no k3s or kubelet files', () => {
+    const paths = buildSite(microSite(kubeEdge)).nodeFiles().filter((f) => f.node === 'agt').map((f) => f.path);
+    expect(paths).toEqual(['kubeedge/edgecore.yaml', 'kubeedge/keadm-join.env', 'containerd/certs.d/docker.io/hosts.toml']);
+    expect(nodeFile(kubeEdge, 'agt', 'kubeedge/edgecore.yaml')).toEqual({
+      apiVersion: 'edgecore.config.kubeedge.io/v1alpha2',
+      kind: 'EdgeCore',
+      modules: {
+        edgeHub: {
+          httpServer: 'https://cloudcore.example.com:10002',
+          websocket: { enable: true, server: 'cloudcore.example.com:10000' },
+          quic: { enable: false },
+        },
+        edgeStream: { tunnelServer: 'cloudcore.example.com:10004' },
+        edged: {
+          hostnameOverride: 'agt',
+          nodeLabels: { 'edge.line': 'a', 'edge.site': 'test-site', 'edge.tier': 'mini' },
+          tailoredKubeletConfig: expect.objectContaining({
+            maxPods: 60,
+            systemReserved: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
+            registerWithTaints: [{ key: 'node-role.kubernetes.io/edge', value: 'mini', effect: 'NoSchedule' }],
+          }),
+        },
+      },
+    });
+  });
+
+  test('WHEN an EdgeCore node joins THEN keadm gets the CloudCore address, the hub\'s KubeEdge release and the token file, never the token', () => {
+    expect(nodeFile(kubeEdge, 'agt', 'kubeedge/keadm-join.env')).toBe(
+      'NODE_NAME=agt\nCLOUDCORE=cloudcore.example.com:10000\nCERT_PORT=10002\nKUBEEDGE_VERSION=v1.21.0\nTOKEN_FILE=/etc/kubeedge/edge-token\n');
+    expect(nodeFile(kubeEdge, 'agt', 'kubeedge/edgecore.yaml').modules.edgeHub.token).toBeUndefined();
+  });
+
+  test('WHEN a KubeEdge site has a server THEN it stays a k3s node of the cloud side', () => {
+    expect(nodeFile(kubeEdge, 'srv', 'config.yaml.d/20-site.yaml')).toEqual({ 'node-name': 'srv', 'token-file': '/etc/rancher/k3s/cluster-token' });
+  });
+
+  test('WHEN an EdgeCore node offers capacity THEN it carries its node group label, so group workloads are counted on it', () => {
+    expect(buildSite(microSite(kubeEdge)).nodeNamed('agt').allocatable.labels).toMatchObject({ 'apps.kubeedge.io/belonging-to': 'test-site-mini' });
+  });
+});

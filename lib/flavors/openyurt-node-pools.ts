@@ -1,0 +1,66 @@
+import { Construct } from 'constructs';
+import { NodePoolV1Beta2 } from '../../imports/apps.openyurt.io';
+import { SITE_LABEL } from '../private/labels';
+import { EdgeSite } from '../site/edge-site';
+import type { ResolvedSiteSpec } from '../site/site-spec';
+import { EDGE_ROLE_LABEL, EDGE_TAINT_KEY, TIER_LABEL, Tier, TIERS } from '../site/tier';
+import { AUTONOMY_DURATION_ANNOTATION, cloudPoolName, nodePoolName } from './flavor-labels';
+
+/**
+ * The node pools of an OpenYurt site (`apps.openyurt.io/v1beta2`, the storage
+ * version): one Edge pool per tier of the site's agents and one Cloud pool for its
+ * servers. A pool is the reconciled home of its nodes' cluster-side labels (the
+ * edge role label a kubelet may not set, the tier and the site) and of the tier's
+ * taint, so they stay right after registration, where a Node label patch would be
+ * applied once. Nodes join their pool through the pool label in their node files.
+ * Edge pools also carry the autonomy annotation: their pods are not evicted while
+ * the node is cut off from the cloud for up to the site's offline tolerance.
+ */
+export class OpenYurtNodePools extends Construct {
+  /** The Edge pools, by tier. */
+  public readonly edgePools: ReadonlyMap<Tier, NodePoolV1Beta2>;
+  /** The Cloud pool of the site's servers, when it has any. */
+  public readonly cloudPool?: NodePoolV1Beta2;
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const site = EdgeSite.of(this).spec;
+    const pools = new Map<Tier, NodePoolV1Beta2>();
+    for (const tier of TIERS.filter((t) => site.nodes.some((n) => n.role === 'agent' && n.tier === t))) {
+      pools.set(tier, new NodePoolV1Beta2(this, `Pool-${tier}`, {
+        metadata: { name: nodePoolName(site.name, tier), labels: { [TIER_LABEL]: tier } },
+        spec: {
+          type: 'Edge',
+          labels: { ...nodeLabels(site), [TIER_LABEL]: tier },
+          annotations: { [AUTONOMY_DURATION_ANNOTATION]: site.connectivity.offlineTolerance },
+          taints: [{ key: EDGE_TAINT_KEY, value: tier, effect: 'NoSchedule' }],
+        },
+      }));
+    }
+    this.edgePools = pools;
+    const servers = site.nodes.filter((n) => n.role === 'server');
+    if (servers.length > 0) {
+      // Servers carry no edge taint: they also run the cluster's own add-ons. Their
+      // tier is a pool label only when they share one; the pool object itself has no
+      // tier label, so a workload spread over the site's Edge pools never lands here.
+      const tiers = new Set(servers.map((n) => n.tier));
+      this.cloudPool = new NodePoolV1Beta2(this, 'Pool-cloud', {
+        metadata: { name: cloudPoolName(site.name) },
+        spec: {
+          type: 'Cloud',
+          labels: { ...nodeLabels(site), ...(tiers.size === 1 ? { [TIER_LABEL]: servers[0].tier } : {}) },
+        },
+      });
+    }
+  }
+}
+
+/** The labels every node of the site carries from the cluster side. */
+function nodeLabels(site: ResolvedSiteSpec): Record<string, string> {
+  return {
+    [EDGE_ROLE_LABEL]: '',
+    [SITE_LABEL]: site.name,
+    ...(site.region ? { 'topology.kubernetes.io/region': site.region } : {}),
+    ...(site.zone ? { 'topology.kubernetes.io/zone': site.zone } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+import { Construct } from 'constructs';
+import { KubeEdgeNodeGroups } from '../flavors/kubeedge-node-groups';
+import { OpenYurtNodePools } from '../flavors/openyurt-node-pools';
+import { EdgeSite } from '../site/edge-site';
+import { K3sUpgradePlans } from './k3s-upgrade-plans';
+import { airGapProblems } from './private/air-gap';
+
+/**
+ * What a site's `cluster:` block adds to the site besides its node files: the
+ * OpenYurt node pools or KubeEdge node groups of its flavor, the k3s upgrade Plans
+ * when it asks for upgrades, and for an air-gapped site the synth-time check that
+ * every image comes through a registry mirror. EdgeSite creates it after its
+ * workloads, so the upgrade Plans see them.
+ */
+export class EdgeCluster extends Construct {
+  /** The node pools of an OpenYurt site. */
+  public readonly nodePools?: OpenYurtNodePools;
+  /** The node groups of a KubeEdge site. */
+  public readonly nodeGroups?: KubeEdgeNodeGroups;
+  /** The upgrade Plans, when `cluster.upgrade` is given. */
+  public readonly upgradePlans?: K3sUpgradePlans;
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const site = EdgeSite.of(this);
+    const cluster = site.spec.cluster;
+    if (cluster.flavor === 'openyurt') this.nodePools = new OpenYurtNodePools(this, 'NodePools');
+    if (cluster.flavor === 'kubeedge') this.nodeGroups = new KubeEdgeNodeGroups(this, 'NodeGroups');
+    if (cluster.upgrade) this.upgradePlans = new K3sUpgradePlans(this, 'Upgrade');
+    // On the site itself, like its capacity check: the images are the whole site's.
+    if (cluster.airGap) site.node.addValidation({ validate: () => airGapProblems(site) });
+  }
+}
