@@ -11,6 +11,7 @@
  * (default: the system temp folder); creating files dominates on slow disks, so
  * compare with a tmpfs such as /dev/shm to see the synthesis cost alone.
  */
+import { spawnSync } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,8 @@ async function measure(count: number): Promise<void> {
   const code = await main(['synth', '--inventory', inventory, '--out', out], io);
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (code !== 0) throw new Error(`synth failed with ${code}`);
+  // Peak RSS of the synth alone (threads share the process): the floor below parses every object into memory.
+  const synthRss = process.resourceUsage().maxRSS;
   const manifests = listFiles(join(out, 'sites'), join(out, 'sites')).filter((f) => !f.endsWith('kustomization.yaml'));
   const floor = await serializationFloor(manifests, availableParallelism());
 
@@ -79,7 +82,7 @@ async function measure(count: number): Promise<void> {
     `sites/s=${(count / wall).toFixed(0)}`,
     `objects/s=${(manifests.length / wall).toFixed(0)}`,
     `per-site=${((wall / count) * 1000).toFixed(2)}ms`,
-    `peak-rss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)}MiB`,
+    `synth-peak-rss=${(synthRss / 1024).toFixed(0)}MiB`,
     `js-yaml-floor=${floor.toFixed(2)}s`,
     `ratio=${(wall / floor).toFixed(1)}x`,
     `resynth-one-site=${resynth.toFixed(2)}s (synthesized ${resynthReport.synthesized}, wrote ${resynthReport.written} files)`,
@@ -89,8 +92,16 @@ async function measure(count: number): Promise<void> {
 
 async function run(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  if (sizes.length === 1) {
+    await measure(sizes[0]);
+    return;
+  }
+  // Each size in a fresh process, so peak RSS and warm-up belong to that size alone.
   console.log(`node ${process.version}, ${availableParallelism()} cores, synth with ${availableParallelism()} worker threads, output under ${process.env.BENCH_DIR ?? tmpdir()}`);
-  for (const size of sizes.length ? sizes : [100, 1000, 10000]) await measure(size);
+  for (const size of sizes.length ? sizes : [100, 1000, 10000]) {
+    const result = spawnSync(process.execPath, [__filename, String(size)], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`the ${size}-site run failed`);
+  }
 }
 
 run().catch((error) => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { OutputFile } from '../private/manifests';
@@ -39,6 +39,38 @@ export interface CommandOptions {
 function ownedDirs(options: CommandOptions): string[] {
   if (options.wholeFleet) return [...FLEET_OUTPUT_DIRS];
   return options.sites.flatMap((s) => siteOutputDirs(s.name));
+}
+
+/**
+ * The folders where a synth looks for stale files. A site reused from the cache had
+ * every one of its files checked on disk and cannot have lost a resource (its
+ * inputs did not change), so only the re-synthesized sites' folders are listed,
+ * plus whatever in the output roots belongs to no site of the fleet (a removed
+ * site), plus the fleet-wide folders. On a large fleet this keeps a re-synth from
+ * listing every file of every site.
+ */
+function staleScanDirs(options: CommandOptions, synthesized: readonly ResolvedSiteSpec[]): string[] {
+  if (!options.wholeFleet) return synthesized.flatMap((s) => siteOutputDirs(s.name));
+  const fleetSites = new Set(options.sites.map((s) => s.name));
+  const dirs = synthesized.flatMap((s) => siteOutputDirs(s.name));
+  const perSiteRoots = [...new Set(options.sites.flatMap((s) => siteOutputDirs(s.name)).map((d) => d.slice(0, d.lastIndexOf('/'))))];
+  for (const root of FLEET_OUTPUT_DIRS) {
+    const path = join(options.outdir, root);
+    if (!existsSync(path)) continue;
+    for (const entry of readdirSync(path)) {
+      const child = `${root}/${entry}`;
+      // Folders of sites still in the fleet are handled above, per-site roots below; the rest is the fleet's or stale.
+      if (perSiteRoots.includes(root) && fleetSites.has(entry)) continue;
+      if (perSiteRoots.includes(child)) continue;
+      dirs.push(child);
+    }
+  }
+  for (const root of perSiteRoots.filter((r) => !FLEET_OUTPUT_DIRS.includes(r))) {
+    const path = join(options.outdir, root);
+    if (!existsSync(path)) continue;
+    for (const entry of readdirSync(path)) if (!fleetSites.has(entry)) dirs.push(`${root}/${entry}`);
+  }
+  return [...new Set(dirs)];
 }
 
 /** Suffix of the files synth writes before it knows every site succeeded. */
@@ -153,7 +185,7 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
     renameSync(`${target}${TEMP_SUFFIX}`, target);
   }
   for (const file of fleet.files) wanted.add(file.path);
-  const removed = removeStaleFiles(options.outdir, ownedDirs(options), wanted);
+  const removed = removeStaleFiles(options.outdir, staleScanDirs(options, toSynth), wanted);
   const bySite = new Map(reports.map((r) => [r.site, r]));
   for (const spec of toSynth) {
     const report = bySite.get(spec.name)!;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OutputFile } from './manifests';
 
@@ -56,13 +56,13 @@ export function removeStaleFiles(outdir: string, dirs: readonly string[], wanted
   for (const dir of dirs) {
     const root = join(outdir, dir);
     if (!existsSync(root)) continue;
-    for (const rel of listFiles(root, dir)) {
+    for (const rel of statSync(root).isDirectory() ? listFiles(root, dir) : [dir]) {
       if (!wanted.has(rel) && isToolOutput(rel)) {
         unlinkSync(join(outdir, rel));
         removed++;
       }
     }
-    removeEmptyDirs(root);
+    if (existsSync(root) && statSync(root).isDirectory()) removeEmptyDirs(root);
   }
   return removed;
 }
