@@ -28,7 +28,6 @@ export function checkEdgeAppOptions(options: EdgeAppOptions, site: ResolvedSiteS
     if (kind === 'DaemonSet') problems.add(at('replicas'), 'a DaemonSet runs one pod per node; remove replicas or use kind Deployment');
     else if (!Number.isInteger(options.replicas) || options.replicas < 1) problems.add(at('replicas'), `must be a whole number >= 1, got ${options.replicas}`);
   }
-  if (options.tier !== undefined && !isTier(options.tier)) problems.add(at('tier'), `"${options.tier}" is not a tier`);
   checkNodePin(options, site, path, problems);
   checkPorts(options, path, problems);
   checkProbes(options, path, problems);
@@ -49,14 +48,28 @@ export function checkEdgeAppOptions(options: EdgeAppOptions, site: ResolvedSiteS
   }
 }
 
-function checkNodePin(options: EdgeAppOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
+/** Where a workload may be pinned: a node of the site, whose tier agrees with the tier given. */
+export interface NodePlacementOptions {
+  readonly tier?: string;
+  readonly node?: string;
+}
+
+/** A pinned node must exist in the site and agree with the tier. */
+export function checkNodePlacement(options: NodePlacementOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
+  if (options.tier !== undefined && !isTier(options.tier)) problems.add(childPath(path, 'tier'), `"${options.tier}" is not a tier`);
   if (options.node === undefined) return;
   const node = site.nodes.find((n) => n.name === options.node);
   if (!node) {
     problems.add(childPath(path, 'node'), `node "${options.node}" is not a node of site ${site.name}; nodes: ${site.nodes.map((n) => n.name).join(', ')}`);
   } else if (options.tier !== undefined && options.tier !== node.tier) {
     problems.add(childPath(path, 'tier'), `"${options.tier}" contradicts the pinned node ${node.name}, which is of tier ${node.tier}`);
-  } else if (options.kind === 'DaemonSet') {
+  }
+}
+
+function checkNodePin(options: EdgeAppOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
+  checkNodePlacement(options, site, path, problems);
+  const node = site.nodes.find((n) => n.name === options.node);
+  if (node && (options.tier === undefined || options.tier === node.tier) && options.kind === 'DaemonSet') {
     problems.add(childPath(path, 'node'), 'a DaemonSet cannot be pinned to one node; use kind Deployment');
   }
 }

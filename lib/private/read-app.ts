@@ -1,7 +1,7 @@
-import type { AppPort, EdgeAppOptions, ProbeOptions } from '../site/edge-app';
+import type { AppPort, EdgeAppOptions, ProbeOptions, SecretKeyReference } from '../site/edge-app';
 import { TIERS } from '../site/tier';
 import { describe, MappingReader } from './reader';
-import { Problems } from './problems';
+import { childPath, Problems } from './problems';
 import { readResources } from './resources';
 
 const APP_KEYS = [
@@ -36,7 +36,7 @@ export function readApp(value: unknown, path: string, problems: Problems): EdgeA
   assign(app, 'command', r.stringList('command'));
   assign(app, 'args', r.stringList('args'));
   assign(app, 'env', r.stringMap('env'));
-  assign(app, 'secretEnv', readSecretEnv(r, problems));
+  assign(app, 'secretEnv', readSecretEnv(r));
   assign(app, 'ports', readPorts(r, problems));
   assign(app, 'service', r.boolean('service'));
   assign(app, 'resources', readResources(r, 'resources'));
@@ -55,16 +55,17 @@ function assign<K extends keyof EdgeAppOptions>(app: Mutable<EdgeAppOptions>, ke
   if (value !== undefined) app[key] = value;
 }
 
-function readSecretEnv(r: MappingReader, problems: Problems): EdgeAppOptions['secretEnv'] {
+/** Reads `secretEnv`: variable name → `{ secretName, key }` of an existing Secret. */
+export function readSecretEnv(r: MappingReader): Record<string, SecretKeyReference> | undefined {
   const raw = r.raw('secretEnv');
   if (raw === undefined) return undefined;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     r.report('secretEnv', `must be a mapping of variable name to {secretName, key}, got ${describe(raw)}`);
     return undefined;
   }
-  const result: Record<string, { secretName: string; key: string }> = {};
+  const result: Record<string, SecretKeyReference> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const ref = MappingReader.of(value, `${r.pathOf('secretEnv')}.${name}`, problems, ['secretName', 'key']);
+    const ref = MappingReader.of(value, childPath(r.pathOf('secretEnv'), name), r.problems, ['secretName', 'key']);
     if (!ref) continue;
     ref.require('secretName', 'the name of an existing Secret');
     ref.require('key', 'the key in that Secret');

@@ -3,11 +3,14 @@ import { unpinnedImageProblem } from '../../private/image';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
 import { childPath, Problems } from '../../private/problems';
 import { parseBytes } from '../../private/quantity';
-import { describe, MappingReader } from '../../private/reader';
+import { MappingReader } from '../../private/reader';
 import type { SecretKeyReference } from '../../site/edge-app';
 import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { isTier, Tier } from '../../site/tier';
+import type { Tier } from '../../site/tier';
 import type { UsernamePasswordSecret } from '../edge-database';
+
+export { checkNodePlacement as checkPlacement } from '../../private/edge-app-rules';
+export { readSecretEnv } from '../../private/read-app';
 
 /**
  * Rules and inventory readers shared by the data and offline components. Each
@@ -30,17 +33,6 @@ export function placementTier(options: ComponentPlacement, site: ResolvedSiteSpe
   return node?.tier ?? options.tier ?? site.tier;
 }
 
-/** A pinned node must exist and agree with the tier. */
-export function checkPlacement(options: ComponentPlacement, site: ResolvedSiteSpec, path: string, problems: Problems): void {
-  if (options.tier !== undefined && !isTier(options.tier)) problems.add(childPath(path, 'tier'), `"${options.tier}" is not a tier`);
-  if (options.node === undefined) return;
-  const node = site.nodes.find((n) => n.name === options.node);
-  if (!node) {
-    problems.add(childPath(path, 'node'), `node "${options.node}" is not a node of site ${site.name}; nodes: ${site.nodes.map((n) => n.name).join(', ')}`);
-  } else if (options.tier !== undefined && options.tier !== node.tier) {
-    problems.add(childPath(path, 'tier'), `"${options.tier}" contradicts the pinned node ${node.name}, which is of tier ${node.tier}`);
-  }
-}
 
 /**
  * A reference `<node>/<disk>` to a declared disk of the site; when the component's
@@ -189,26 +181,6 @@ export function readUsernamePasswordSecret(r: MappingReader, key: string): Usern
   return secret;
 }
 
-/** Reads `secretEnv: { NAME: { secretName, key } }`. */
-export function readSecretEnv(r: MappingReader): Record<string, SecretKeyReference> | undefined {
-  const raw = r.raw('secretEnv');
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    r.report('secretEnv', `must be a mapping of variable name to {secretName, key}, got ${describe(raw)}`);
-    return undefined;
-  }
-  const result: Record<string, SecretKeyReference> = {};
-  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const ref = MappingReader.of(value, childPath(r.pathOf('secretEnv'), name), r.problems, ['secretName', 'key']);
-    if (!ref) continue;
-    ref.require('secretName', 'the name of an existing Secret');
-    ref.require('key', 'the key in that Secret');
-    const secretName = ref.string('secretName');
-    const key = ref.string('key');
-    if (secretName !== undefined && key !== undefined) result[name] = { secretName, key };
-  }
-  return result;
-}
 
 /** Reads a mapping block, or a list of them (a single mapping counts as a list of one). */
 export function readOneOrMany<T>(value: unknown, path: string, problems: Problems, read: (item: unknown, path: string) => T | undefined): T[] | undefined {
