@@ -6,11 +6,11 @@ import { workloadLabels } from '../private/labels';
 import { Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes } from '../security/pod-defaults';
+import { restrictedPodSecurityContext, scratchVolumes } from '../security/pod-defaults';
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
 import { tierProfile, TIERS } from '../site/tier';
-import { containerPorts, environment, resourcesWithGpus, toProbe } from '../private/workload-parts';
+import { appContainer, environment, resourcesWithGpus } from '../private/workload-parts';
 import { EdgeAIInferenceOptions, INFERENCE_QUEUE_METRIC } from './ai-options';
 import {
   acceleratorTiers, checkEdgeAIInferenceOptions, inferenceAppOptions, METRICS_PORT_NAME, resolveInference,
@@ -100,24 +100,16 @@ export class EdgeAIInference extends Construct {
               whenUnsatisfiable: 'ScheduleAnyway',
               labelSelector: { matchLabels: { ...this.selectorLabels } },
             }] : undefined,
-            containers: [{
-              name: props.name,
-              image: props.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: props.command ? [...props.command] : undefined,
-              args: props.args ? [...props.args] : undefined,
-              ports: containerPorts(ports),
-              env,
+            containers: [appContainer(app, {
               resources: resourcesWithGpus(budget, r.gpu),
-              securityContext: restrictedContainerSecurityContext(),
-              livenessProbe: toProbe(props.probes?.liveness, ports, 30),
-              readinessProbe: toProbe(props.probes?.readiness, ports, 10),
+              env,
+              probeDelays: { liveness: 30, readiness: 10 },
               volumeMounts: [
                 { name: 'model', mountPath: r.modelMount, readOnly: true },
                 { name: 'results', mountPath: r.resultsMount },
                 ...scratch.volumeMounts,
               ],
-            }],
+            })],
             volumes: [
               { name: 'model', persistentVolumeClaim: { claimName: props.model.claimName, readOnly: true } },
               resultsVolume,

@@ -16,7 +16,7 @@ import {
 } from './mec-options';
 import { checkMecServiceOptions, mecNodeLabels } from './private/mec-rules';
 import {
-  containerPorts, deploymentStrategy, environment, resourcesWithGpus, toProbe,
+  appContainer, deploymentStrategy, resourcesWithGpus,
 } from '../private/workload-parts';
 
 /** Props of a MecService. */
@@ -66,7 +66,6 @@ export class MecService extends Construct {
     const scratch = scratchVolumes(props.writablePaths ?? ['/tmp'], props.writableSizeLimit ?? '64Mi');
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...this.selectorLabels, ...props.labels } };
     const selector = { matchLabels: { ...this.selectorLabels } };
-    const env = environment(props.env, props.secretEnv);
 
     const securityContext: k8s.SecurityContext = props.netAdmin
       ? { ...restrictedContainerSecurityContext(), allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }
@@ -91,20 +90,7 @@ export class MecService extends Construct {
               whenUnsatisfiable: props.zoneSpread ?? 'DoNotSchedule',
               labelSelector: { matchLabels: { ...this.selectorLabels } },
             }],
-            containers: [{
-              name: props.name,
-              image: props.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: props.command ? [...props.command] : undefined,
-              args: props.args ? [...props.args] : undefined,
-              ports: containerPorts(ports),
-              env: env.length ? env : undefined,
-              resources: resourcesWithGpus(budget, gpus),
-              securityContext,
-              livenessProbe: toProbe(props.probes?.liveness, ports, 15),
-              readinessProbe: toProbe(props.probes?.readiness, ports, 5),
-              volumeMounts: scratch.volumeMounts,
-            }],
+            containers: [appContainer(props, { resources: resourcesWithGpus(budget, gpus), volumeMounts: scratch.volumeMounts, securityContext })],
             volumes: scratch.volumes,
           },
         },

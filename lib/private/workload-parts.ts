@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { containerResources } from '../security/pod-defaults';
-import type { AppPort, ProbeOptions, SecretKeyReference } from '../site/edge-app';
+import { containerResources, restrictedContainerSecurityContext } from '../security/pod-defaults';
+import type { AppPort, EdgeAppOptions, ProbeOptions, SecretKeyReference } from '../site/edge-app';
 import type { ContainerBudget } from '../site/tier';
 
 /**
@@ -64,4 +64,41 @@ export function intOrString(port: string | number): k8s.IntOrString {
 export function deploymentStrategy(replicas: number): k8s.DeploymentStrategy {
   if (replicas === 1) return { type: 'Recreate' };
   return { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } };
+}
+
+/** The EdgeApp options a container is built from. */
+export type AppContainerOptions = Pick<EdgeAppOptions, 'name' | 'image' | 'command' | 'args' | 'ports' | 'probes' | 'env' | 'secretEnv'>;
+
+/** What differs between the containers of app-style workloads. */
+export interface AppContainerParts {
+  /** Requests and limits. */
+  readonly resources: k8s.ResourceRequirements;
+  /** Volume mounts (scratch paths and the workload's own volumes). */
+  readonly volumeMounts: k8s.VolumeMount[];
+  /** Environment. @default - the options' env, then their secretEnv */
+  readonly env?: k8s.EnvVar[];
+  /** Security context. @default - the restricted container context */
+  readonly securityContext?: k8s.SecurityContext;
+  /** Seconds before the first probes when the options do not say. @default 15 (liveness), 5 (readiness) */
+  readonly probeDelays?: { readonly liveness: number; readonly readiness: number };
+}
+
+/** The one container of an app-style workload: pinned image pulled only if absent, probes, restricted security. */
+export function appContainer(app: AppContainerOptions, parts: AppContainerParts): k8s.Container {
+  const ports = app.ports ?? [];
+  const env = parts.env ?? environment(app.env, app.secretEnv);
+  return {
+    name: app.name,
+    image: app.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: app.command ? [...app.command] : undefined,
+    args: app.args ? [...app.args] : undefined,
+    ports: ports.length ? containerPorts(ports) : undefined,
+    env: env.length ? env : undefined,
+    resources: parts.resources,
+    securityContext: parts.securityContext ?? restrictedContainerSecurityContext(),
+    livenessProbe: toProbe(app.probes?.liveness, ports, parts.probeDelays?.liveness ?? 15),
+    readinessProbe: toProbe(app.probes?.readiness, ports, parts.probeDelays?.readiness ?? 5),
+    volumeMounts: parts.volumeMounts,
+  };
 }

@@ -6,9 +6,9 @@ import { workloadLabels } from '../private/labels';
 import { Problems } from '../private/problems';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { resolveBudget } from '../private/resources';
-import { containerPorts, deploymentStrategy, environment, toProbe } from '../private/workload-parts';
+import { appContainer, deploymentStrategy } from '../private/workload-parts';
 import {
-  containerResources, PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
+  containerResources, PodIdentity, restrictedPodSecurityContext, scratchVolumes,
 } from '../security/pod-defaults';
 import { EdgeSite } from './edge-site';
 import { placePods } from './placement';
@@ -236,22 +236,7 @@ export class EdgeApp extends Construct {
   private podTemplate(props: EdgeAppProps, budget: ContainerBudget, site: EdgeSite): k8s.PodTemplateSpec {
     const scratch = scratchVolumes(props.writablePaths ?? ['/tmp'], props.writableSizeLimit ?? '64Mi');
     const placement = placePods({ tiers: [this.tier], nodeName: props.node });
-    const ports = props.ports ?? [];
-    const env = environment(props.env, props.secretEnv);
-    const container: k8s.Container = {
-      name: props.name,
-      image: props.image,
-      imagePullPolicy: 'IfNotPresent',
-      command: props.command ? [...props.command] : undefined,
-      args: props.args ? [...props.args] : undefined,
-      ports: ports.length ? containerPorts(ports) : undefined,
-      env: env.length ? env : undefined,
-      resources: containerResources(budget),
-      securityContext: restrictedContainerSecurityContext(),
-      livenessProbe: toProbe(props.probes?.liveness, ports, 15),
-      readinessProbe: toProbe(props.probes?.readiness, ports, 5),
-      volumeMounts: scratch.volumeMounts,
-    };
+    const container = appContainer(props, { resources: containerResources(budget), volumeMounts: scratch.volumeMounts });
     const replicas = props.kind === 'DaemonSet' ? 1 : props.replicas ?? 1;
     return {
       metadata: { labels: { ...this.selectorLabels, ...props.labels, 'edge.site': site.spec.name } },

@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { containerPorts, deploymentStrategy, environment, toProbe } from '../../private/workload-parts';
+import { appContainer, deploymentStrategy } from '../../private/workload-parts';
 import { siteLabels, workloadLabels } from '../../private/labels';
 import { parseBytes, parseCpuMillis } from '../../private/quantity';
 import { resolveBudget } from '../../private/resources';
 import {
-  containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
+  containerResources, restrictedPodSecurityContext, scratchVolumes,
 } from '../../security/pod-defaults';
 import type { EdgeAppOptions } from '../../site/edge-app';
 import { EdgeSite } from '../../site/edge-site';
@@ -52,23 +52,9 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
   const total = targets.reduce((sum, t) => sum + t.replicas, 0);
   const scratch = scratchVolumes(app.writablePaths ?? ['/tmp'], app.writableSizeLimit ?? '64Mi');
   const ports = app.ports ?? [];
-  const env = environment(app.env, app.secretEnv);
   // Several tiers are a node affinity; the controller adds each target's own selector.
   const { nodeSelector, ...placement } = placePods({ tiers });
-  const container: k8s.Container = {
-    name: app.name,
-    image: app.image,
-    imagePullPolicy: 'IfNotPresent',
-    command: app.command ? [...app.command] : undefined,
-    args: app.args ? [...app.args] : undefined,
-    ports: ports.length ? containerPorts(ports) : undefined,
-    env: env.length ? env : undefined,
-    resources: containerResources(budget),
-    securityContext: restrictedContainerSecurityContext(),
-    livenessProbe: toProbe(app.probes?.liveness, ports, 15),
-    readinessProbe: toProbe(app.probes?.readiness, ports, 5),
-    volumeMounts: scratch.volumeMounts,
-  };
+  const container = appContainer(app, { resources: containerResources(budget), volumeMounts: scratch.volumeMounts });
   const deployment = k8s.KubeDeployment.manifest({
     metadata,
     spec: {
