@@ -156,7 +156,7 @@ function reportProblems(problems: readonly Problem[], options: CommandOptions, w
 export async function synthCommand(options: CommandOptions): Promise<number> {
   const started = Date.now();
   const cache = SynthCache.open(options.outdir, options.cache, options.fleet, options.schemas && schemaFingerprint(options.schemas));
-  const cached = new Map(options.sites.map((s) => [s.name, cache.hit(s, options.outdir)] as const));
+  const cached = cache.hits(options.sites, options.outdir);
   const toSynth = options.sites.filter((s) => !cached.get(s.name));
   const fleet = fleetFiles(options);
   const { reports, checked } = await runWithFleetCheck('synth', options, toSynth, fleet.files);

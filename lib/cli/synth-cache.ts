@@ -56,19 +56,25 @@ export class SynthCache {
     return sha256(`${codeFingerprint()}\n${this.fleetInputs}\n${JSON.stringify(spec)}`);
   }
 
-  /** The cached result of a site, when its inputs and files are unchanged. */
-  public hit(spec: ResolvedSiteSpec, outdir: string): CachedSite | undefined {
-    if (!this.enabled) return undefined;
-    const cached = this.sites[spec.name];
-    if (!cached || cached.inputHash !== this.inputHash(spec)) return undefined;
-    if (this.schemas !== undefined && cached.schemas !== this.schemas) return undefined;
-    for (const file of cached.files) {
-      const path = join(outdir, file.path);
-      if (!existsSync(path)) return undefined;
-      const stat = statSync(path);
-      if (stat.size !== file.size || stat.mtimeMs !== file.mtimeMs) return undefined;
+  /**
+   * The cached result of each site whose inputs and files are unchanged, by name.
+   * Every recorded file is checked on disk with one stat (no separate existence
+   * check): on a large fleet a re-synth is mostly this loop.
+   */
+  public hits(specs: readonly ResolvedSiteSpec[], outdir: string): Map<string, CachedSite> {
+    const result = new Map<string, CachedSite>();
+    if (!this.enabled) return result;
+    for (const spec of specs) {
+      const cached = this.sites[spec.name];
+      if (!cached || cached.inputHash !== this.inputHash(spec)) continue;
+      if (this.schemas !== undefined && cached.schemas !== this.schemas) continue;
+      const unchanged = cached.files.every((file) => {
+        const stat = statSync(join(outdir, file.path), { throwIfNoEntry: false });
+        return stat !== undefined && stat.size === file.size && stat.mtimeMs === file.mtimeMs;
+      });
+      if (unchanged) result.set(spec.name, cached);
     }
-    return cached;
+    return result;
   }
 
   /** Records a site after its files are in place. */
@@ -120,3 +126,4 @@ function sourceFiles(dir: string): string[] {
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
