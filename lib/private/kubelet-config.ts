@@ -5,11 +5,17 @@ import { kubeletProfile, registrationLabels, registrationTaint, reservationMap }
 
 /** KubeletConfiguration (kubelet.config.k8s.io/v1beta1) for nodes that run a plain kubelet. */
 export function kubeletConfiguration(node: ResolvedNodeSpec): Record<string, unknown> {
+  return { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', ...kubeletSettings(node) };
+}
+
+/**
+ * The kubelet settings a node's tier asks for, in KubeletConfiguration field names:
+ * shared by plain kubelets and KubeEdge's EdgeCore (its edged takes the same fields).
+ */
+export function kubeletSettings(node: ResolvedNodeSpec): Record<string, unknown> {
   const kubelet = kubeletProfile(node);
   const taint = registrationTaint(node);
   return {
-    apiVersion: 'kubelet.config.k8s.io/v1beta1',
-    kind: 'KubeletConfiguration',
     maxPods: kubelet.maxPods,
     systemReserved: reservationMap(kubelet.systemReserved),
     kubeReserved: reservationMap(kubelet.kubeReserved),

@@ -1,3 +1,4 @@
+import type { StorageClaim } from '../local-storage';
 import { parseBytes } from '../../private/quantity';
 import type { Tier } from '../../site/tier';
 
@@ -12,16 +13,8 @@ export interface LocalDisk {
   readonly capacity: string;
 }
 
-/** What a claim needs of a disk (see StorageClaim). */
-export interface DiskClaim {
-  readonly namespace: string;
-  readonly name: string;
-  readonly size: string;
-  readonly tiers: readonly Tier[];
-  readonly nodeName?: string;
-  /** The one disk the claim may use, as `<node>/<disk>`. */
-  readonly disk?: string;
-}
+/** What a claim needs of a disk: a StorageClaim without the construct path. */
+export type DiskClaim = Omit<StorageClaim, 'path'>;
 
 /** Which claim each disk is reserved for, and the claims no disk can take. */
 export interface DiskAssignment<C extends DiskClaim> {

@@ -1,4 +1,5 @@
-import { kubeletProfile, registrationLabels, registrationTaint, reservationMap } from '../../private/node-config';
+import { kubeletSettings } from '../../private/kubelet-config';
+import { registrationLabels } from '../../private/node-config';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../../site/site-spec';
 import { hostPort } from './checks';
 
@@ -15,8 +16,6 @@ import { hostPort } from './checks';
  */
 export function edgeCoreConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): Record<string, unknown> {
   const kubeEdge = site.cluster.kubeEdge!;
-  const kubelet = kubeletProfile(node);
-  const taint = registrationTaint(node);
   return {
     apiVersion: 'edgecore.config.kubeedge.io/v1alpha2',
     kind: 'EdgeCore',
@@ -30,17 +29,7 @@ export function edgeCoreConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): 
       edged: {
         hostnameOverride: node.name,
         nodeLabels: registrationLabels(node, site),
-        tailoredKubeletConfig: {
-          maxPods: kubelet.maxPods,
-          systemReserved: reservationMap(kubelet.systemReserved),
-          kubeReserved: reservationMap(kubelet.kubeReserved),
-          enforceNodeAllocatable: ['pods'],
-          evictionHard: { ...kubelet.evictionHard },
-          evictionMinimumReclaim: { ...kubelet.evictionMinimumReclaim },
-          imageGCHighThresholdPercent: kubelet.imageGcHighThresholdPercent,
-          imageGCLowThresholdPercent: kubelet.imageGcLowThresholdPercent,
-          ...(taint ? { registerWithTaints: [taint] } : {}),
-        },
+        tailoredKubeletConfig: kubeletSettings(node),
       },
     },
   };
