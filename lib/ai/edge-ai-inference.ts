@@ -6,7 +6,7 @@ import { workloadLabels } from '../private/labels';
 import { Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { restrictedPodSecurityContext, scratchVolumes } from '../security/pod-defaults';
+import { applicationPodDefaults, scratchVolumes } from '../security/pod-defaults';
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
 import { tierProfile, TIERS } from '../site/tier';
@@ -89,10 +89,7 @@ export class EdgeAIInference extends Construct {
           spec: {
             ...placePods({ tiers, nodeLabels }),
             runtimeClassName: props.runtimeClassName,
-            priorityClassName: props.priorityClass ?? 'edge-normal',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props),
+            ...applicationPodDefaults(props.priorityClass ?? 'edge-normal', props),
             topologySpreadConstraints: r.maxReplicas > 1 ? [{
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',

@@ -6,7 +6,7 @@ import { Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import {
-  PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
+  applicationPodDefaults, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, scratchVolumes,
 } from '../security/pod-defaults';
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
@@ -80,10 +80,7 @@ export class MecService extends Construct {
           metadata: { labels: { ...this.selectorLabels, ...props.labels, 'edge.site': site.spec.name } },
           spec: {
             ...placePods({ tiers: [tier], nodeLabels }),
-            priorityClassName: props.priorityClass ?? 'edge-normal',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props),
+            ...applicationPodDefaults(props.priorityClass ?? 'edge-normal', props),
             topologySpreadConstraints: [{
               maxSkew: 1,
               topologyKey: 'topology.kubernetes.io/zone',

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { workloadLabels } from '../private/labels';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import {
-  containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+  applicationPodDefaults, containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext,
 } from '../security/pod-defaults';
 import { EdgeSite } from '../site/edge-site';
 import { tolerateAllEdgeTaints } from '../site/placement';
@@ -84,10 +84,7 @@ export class NodeExporter extends Construct {
             dnsPolicy: 'ClusterFirstWithHostNet',
             nodeSelector: { 'kubernetes.io/os': 'linux' },
             tolerations: tolerateAllEdgeTaints(),
-            priorityClassName: 'edge-critical',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({ runAsUser: RUN_AS }),
+            ...applicationPodDefaults('edge-critical', { runAsUser: RUN_AS }),
             containers: [{
               name: 'node-exporter',
               image: props.image ?? NODE_EXPORTER_IMAGE,

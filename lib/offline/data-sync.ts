@@ -10,7 +10,7 @@ import { workloadLabels } from '../private/labels';
 import { childPath, Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
 import {
-  containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
+  applicationPodDefaults, containerResources, restrictedContainerSecurityContext, scratchVolumes,
 } from '../security/pod-defaults';
 import type { AppResources, SecretKeyReference } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
@@ -193,10 +193,7 @@ export class DataSync extends Construct {
           metadata: { labels: { ...labels } },
           spec: {
             ...placePods({ tiers: [tier], nodeName: props.node }),
-            priorityClassName: 'edge-critical',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({ runAsUser: props.runAsUser }),
+            ...applicationPodDefaults('edge-critical', { runAsUser: props.runAsUser }),
             containers: [container],
             volumes: [{ name: 'outbox', persistentVolumeClaim: { claimName: outbox } }, ...scratch.volumes],
           },

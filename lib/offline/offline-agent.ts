@@ -9,8 +9,7 @@ import { workloadLabels } from '../private/labels';
 import { Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
 import {
-  containerResources, DEFAULT_RUN_AS_USER, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext,
-  restrictedPodSecurityContext, scratchVolumes,
+  applicationPodDefaults, containerResources, DEFAULT_RUN_AS_USER, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, scratchVolumes,
 } from '../security/pod-defaults';
 import type { AppResources, SecretKeyReference } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
@@ -199,10 +198,7 @@ export class OfflineAgent extends Construct {
             nodeSelector: Object.keys(placement.nodeSelector).length > 0 ? placement.nodeSelector : undefined,
             affinity: placement.affinity,
             tolerations: tolerateAllEdgeTaints(),
-            priorityClassName: 'edge-critical',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({ runAsUser: uid }),
+            ...applicationPodDefaults('edge-critical', { runAsUser: uid }),
             initContainers: hostPath ? [prepareCache(props.cache?.initImage ?? DEFAULT_CACHE_INIT_IMAGE, uid, budget)] : undefined,
             containers: [container],
             volumes: [cacheVolume, ...scratch.volumes],

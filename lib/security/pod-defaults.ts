@@ -51,6 +51,15 @@ export function restrictedPodSecurityContext(identity: PodIdentity = {}): k8s.Po
   };
 }
 
+/**
+ * The pod-level fields every application pod of the library shares: its priority,
+ * no service account token (none of them call the API), no service-link
+ * environment variables, and the restricted pod security context.
+ */
+export function applicationPodDefaults(priorityClassName: string, identity: PodIdentity = {}): Pick<k8s.PodSpec, 'priorityClassName' | 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext'> {
+  return { priorityClassName, automountServiceAccountToken: false, enableServiceLinks: false, securityContext: restrictedPodSecurityContext(identity) };
+}
+
 /** Container-level security context of the restricted profile (read-only root filesystem). */
 export function restrictedContainerSecurityContext(): k8s.SecurityContext {
   return {

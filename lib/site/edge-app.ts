@@ -7,9 +7,7 @@ import { Problems } from '../private/problems';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { resolveBudget } from '../private/resources';
 import { appContainer, deploymentStrategy } from '../private/workload-parts';
-import {
-  containerResources, PodIdentity, restrictedPodSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
+import { applicationPodDefaults, containerResources, PodIdentity, scratchVolumes } from '../security/pod-defaults';
 import { EdgeSite } from './edge-site';
 import { placePods } from './placement';
 import { PriorityClassName } from './priority-classes';
@@ -242,10 +240,7 @@ export class EdgeApp extends Construct {
       metadata: { labels: { ...this.selectorLabels, ...props.labels, 'edge.site': site.spec.name } },
       spec: {
         ...placement,
-        priorityClassName: props.priorityClass ?? 'edge-normal',
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        securityContext: restrictedPodSecurityContext(props),
+        ...applicationPodDefaults(props.priorityClass ?? 'edge-normal', props),
         topologySpreadConstraints: replicas > 1 ? [{
           maxSkew: 1,
           topologyKey: 'kubernetes.io/hostname',

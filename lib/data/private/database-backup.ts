@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { workloadLabels } from '../../private/labels';
 import {
-  containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
+  applicationPodDefaults, containerResources, restrictedContainerSecurityContext, scratchVolumes,
 } from '../../security/pod-defaults';
 import { placePods } from '../../site/placement';
 import type { ContainerBudget, Tier } from '../../site/tier';
@@ -93,10 +93,7 @@ export function createBackup(scope: Construct, spec: BackupSpec): { cronJob: k8s
             spec: {
               ...placePods({ tiers: [spec.tier] }),
               restartPolicy: 'OnFailure',
-              priorityClassName: 'edge-normal',
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPodSecurityContext({ runAsUser: spec.uid }),
+              ...applicationPodDefaults('edge-normal', { runAsUser: spec.uid }),
               containers: [container],
               volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: name } }, ...scratch.volumes],
             },

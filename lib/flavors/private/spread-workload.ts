@@ -4,9 +4,7 @@ import { appContainer, deploymentStrategy } from '../../private/workload-parts';
 import { siteLabels, workloadLabels } from '../../private/labels';
 import { parseBytes, parseCpuMillis } from '../../private/quantity';
 import { resolveBudget } from '../../private/resources';
-import {
-  containerResources, restrictedPodSecurityContext, scratchVolumes,
-} from '../../security/pod-defaults';
+import { applicationPodDefaults, containerResources, scratchVolumes } from '../../security/pod-defaults';
 import type { EdgeAppOptions } from '../../site/edge-app';
 import { EdgeSite } from '../../site/edge-site';
 import { placePods } from '../../site/placement';
@@ -66,10 +64,7 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
         spec: {
           ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
           ...placement,
-          priorityClassName: app.priorityClass ?? 'edge-normal',
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPodSecurityContext(app),
+          ...applicationPodDefaults(app.priorityClass ?? 'edge-normal', app),
           topologySpreadConstraints: most > 1 ? [{
             maxSkew: 1,
             topologyKey: 'kubernetes.io/hostname',
