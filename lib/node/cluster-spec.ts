@@ -184,24 +184,37 @@ export interface ClusterSpec {
 
 /** Scheduled etcd snapshots with every default applied. */
 export interface ResolvedEtcdSnapshotSpec {
+  /** As `EtcdSnapshotSpec.schedule`, with its default applied. */
   readonly schedule: string;
+  /** As `EtcdSnapshotSpec.retention`, with its default applied. */
   readonly retention: number;
+  /** As `EtcdSnapshotSpec.s3`, with its default applied. */
   readonly s3?: EtcdS3Spec;
 }
 
 /** A cluster with every default applied. */
 export interface ResolvedClusterSpec {
+  /** As `ClusterSpec.flavor`, with its default applied. */
   readonly flavor: ClusterFlavor;
+  /** As `ClusterSpec.serverUrl`, with its default applied. */
   readonly serverUrl?: string;
+  /** As `ClusterSpec.apiEndpoint`, with its default applied. */
   readonly apiEndpoint?: string;
+  /** As `ClusterSpec.tokenFile`, with its default applied. */
   readonly tokenFile: string;
+  /** As `ClusterSpec.disable`, with its default applied. */
   readonly disable: readonly K3sComponent[];
+  /** As `ClusterSpec.k3sVersion`, with its default applied. */
   readonly k3sVersion: string;
   /** Present on HA sites only. */
   readonly etcdSnapshots?: ResolvedEtcdSnapshotSpec;
+  /** As `ClusterSpec.airGap`, with its default applied. */
   readonly airGap: boolean;
+  /** As `ClusterSpec.systemDefaultRegistry`, with its default applied. */
   readonly systemDefaultRegistry?: string;
+  /** As `ClusterSpec.upgrade`, with its default applied. */
   readonly upgrade?: Required<ClusterUpgradeSpec>;
+  /** As `ClusterSpec.kubeEdge`, with its default applied. */
   readonly kubeEdge?: Required<KubeEdgeJoinSpec>;
 }
 

@@ -228,32 +228,55 @@ export interface SiteSpec {
 
 /** A node with every default applied. */
 export interface ResolvedNodeSpec {
+  /** As `NodeSpec.name`, with its default applied. */
   readonly name: string;
+  /** As `NodeSpec.tier`, with its default applied. */
   readonly tier: Tier;
+  /** As `NodeSpec.role`, with its default applied. */
   readonly role: NodeRole;
+  /** As `NodeSpec.runtime`, with its default applied. */
   readonly runtime: NodeRuntime;
+  /** As `NodeSpec.capacity`, with its default applied. */
   readonly capacity: NodeCapacity;
+  /** As `NodeSpec.labels`, with its default applied. */
   readonly labels: Readonly<Record<string, string>>;
+  /** As `NodeSpec.disks`, with its default applied. */
   readonly disks: readonly DiskSpec[];
+  /** As `NodeSpec.accelerator`, with its default applied. */
   readonly accelerator?: Required<AcceleratorSpec>;
 }
 
 /** A site with every default applied: what constructs read. */
 export interface ResolvedSiteSpec {
+  /** As `SiteSpec.name`, with its default applied. */
   readonly name: string;
+  /** As `SiteSpec.location`, with its default applied. */
   readonly location?: string;
+  /** As `SiteSpec.tier`, with its default applied. */
   readonly tier: Tier;
+  /** As `SiteSpec.region`, with its default applied. */
   readonly region?: string;
+  /** As `SiteSpec.zone`, with its default applied. */
   readonly zone?: string;
+  /** As `SiteSpec.kubernetesVersion`, with its default applied. */
   readonly kubernetesVersion: KubernetesVersion;
+  /** As `SiteSpec.cluster`, with its default applied. */
   readonly cluster: ResolvedClusterSpec;
+  /** As `SiteSpec.nodes`, with its default applied. */
   readonly nodes: readonly ResolvedNodeSpec[];
+  /** As `SiteSpec.network`, with its default applied. */
   readonly network: Required<NetworkSpec>;
+  /** As `SiteSpec.connectivity`, with its default applied. */
   readonly connectivity: Required<ConnectivitySpec>;
+  /** As `SiteSpec.registryMirror`, with its default applied. */
   readonly registryMirror?: Required<Omit<RegistryMirrorSpec, 'caFile'>> & Pick<RegistryMirrorSpec, 'caFile'>;
+  /** As `SiteSpec.namespaces`, with its default applied. */
   readonly namespaces: readonly string[];
+  /** As `SiteSpec.apps`, with its default applied. */
   readonly apps: readonly EdgeAppOptions[];
+  /** As `SiteSpec.components`, with its default applied. */
   readonly components: SiteComponentsSpec;
+  /** As `SiteSpec.terraform`, with its default applied. */
   readonly terraform?: SiteTerraformSettings;
 }
 
