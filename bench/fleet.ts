@@ -20,7 +20,7 @@ import * as yaml from 'js-yaml';
 import { main } from '../lib/cli/main';
 import { listFiles } from '../lib/private/output-writer';
 
-const EXAMPLE = yaml.load(readFileSync(join(process.cwd(), 'apps', 'fleet.yaml'), 'utf8')) as { defaults: unknown; sites: any[] };
+const EXAMPLE = yaml.load(readFileSync(join(process.cwd(), 'apps', 'fleet.yaml'), 'utf8')) as { sites: any[] } & Record<string, unknown>;
 
 function writeInventory(dir: string, count: number, changed = -1): string {
   const sites = Array.from({ length: count }, (_, i) => {
@@ -29,7 +29,8 @@ function writeInventory(dir: string, count: number, changed = -1): string {
     return i === changed ? { ...site, zone: `${shape.zone}-b` } : site;
   });
   const file = join(dir, 'fleet.yaml');
-  writeFileSync(file, yaml.dump({ defaults: EXAMPLE.defaults, sites }, { noRefs: true }));
+  // The example's fleet settings too (defaults, GitOps, Terraform): every site gets its Fleet and Flux files and its Terraform stack.
+  writeFileSync(file, yaml.dump({ ...EXAMPLE, sites }, { noRefs: true }));
   return file;
 }
 

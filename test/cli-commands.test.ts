@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardOf } from '../lib/cli/site-selection';
 import { copyDir, REPO_ROOT, runCli, snapshotDir, tempDir } from './support/cli';
@@ -81,7 +81,42 @@ describe('cdk8s-edge synth --shard and --sites', () => {
   });
 });
 
+describe('cdk8s-edge synth cache', () => {
+  test('WHEN nothing changed THEN every site is reused; WHEN files are edited, added or removed by hand THEN only those sites are synthesized again and restored', () => {
+    const out = tempDir('cache-out');
+    const synth = () => JSON.parse(runCli(['synth', '--out', out, '--jobs', '2', '--json']).stdout);
+    expect(synth()).toMatchObject({ sites: 7, synthesized: 7, reused: 0, removed: 0 });
+    const first = snapshotDir(out);
+    expect(synth()).toMatchObject({ synthesized: 0, reused: 7, written: 0, removed: 0 });
+    expect(snapshotDir(out)).toEqual(first);
+
+    const edited = join(out, 'sites/vision-01/kustomization.yaml');
+    writeFileSync(edited, `${readFileSync(edited, 'utf8')}# hand edit\n`);
+    writeFileSync(join(out, 'sites/retail-store-01/store/stray.yaml'), 'kind: ConfigMap\n');
+    const deleted = join(out, 'nodes/dc-hub-01/images.txt');
+    rmSync(deleted);
+    expect(synth()).toMatchObject({ synthesized: 3, reused: 4, written: 2, removed: 1 });
+    const contents = (files: ReturnType<typeof snapshotDir>) => new Map([...files].map(([path, file]) => [path, file.content]));
+    expect(contents(snapshotDir(out))).toEqual(contents(first));
+  });
+});
+
 describe('cdk8s-edge synth failures', () => {
+  test('WHEN a site fails in a fresh output folder THEN the folder stays empty: no staged site folder is left', () => {
+    const inventory = editedInventory('requests: { cpu: 200m, memory: 192Mi }', 'requests: { cpu: "7", memory: 192Mi }');
+    const out = tempDir('fresh-failure');
+    const result = runCli(['synth', '--inventory', inventory, '--out', out, '--jobs', '2']);
+    expect(result.status).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  test('WHEN the hub does not say openYurt and an OpenYurt site is in the fleet THEN a synth of other sites still gives the hub its yurt-manager', () => {
+    const inventory = editedInventory('    openYurt: true                     # store-pool-paris joins the cloud control plane\n', '');
+    const out = tempDir('hub-flavors');
+    expect(runCli(['synth', '--inventory', inventory, '--out', out, '--sites', 'vision-01', '--jobs', '2']).status).toBe(0);
+    expect(readFileSync(join(out, 'terraform/_hub/cdk.tf.json'), 'utf8')).toContain('"yurt-manager"');
+  });
+
   test('WHEN one site fails at synth time while others changed THEN nothing is written and no temporary file is left', () => {
     const out = synthesized();
     const before = snapshotDir(out);

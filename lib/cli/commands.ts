@@ -1,16 +1,16 @@
-import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { OutputFile } from '../private/manifests';
 import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../private/output-writer';
 import { formatProblem } from '../private/problems';
-import { EdgeFleet, FLEET_OUTPUT_DIRS, siteOutputDirs } from '../site/edge-fleet';
+import { EdgeFleet, FLEET_OUTPUT_DIRS, SITE_OUTPUT_ROOTS, siteOutputDirs } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Problem } from '../site/validation-error';
 import { Progress } from './progress';
 import { FleetSettings, runSites } from './runner';
 import { describeSchemaOptions, SchemaOptions, schemaFingerprint } from './schema-options';
-import { DirectoryMaker, FileChange, JobMode, SiteReport } from './site-job';
+import { fileDiff, JobMode, SiteReport } from './site-job';
+import { commitStagedSite, DirectoryMaker, discardStagedSite, FileChange } from './site-output';
 import { checkSiteSchemas } from './site-schemas';
 import { SynthCache } from './synth-cache';
 
@@ -42,18 +42,17 @@ function ownedDirs(options: CommandOptions): string[] {
 }
 
 /**
- * The folders where a synth looks for stale files. A site reused from the cache had
- * every one of its files checked on disk and cannot have lost a resource (its
- * inputs did not change), so only the re-synthesized sites' folders are listed,
- * plus whatever in the output roots belongs to no site of the fleet (a removed
- * site), plus the fleet-wide folders. On a large fleet this keeps a re-synth from
- * listing every file of every site.
+ * The folders where a synth looks for stale files: the folders of re-synthesized sites that
+ * existed before (a new folder holds exactly its site's files; a reused site cannot have lost
+ * a resource, its inputs did not change, and its digest proves nothing was added), plus
+ * whatever in the output roots belongs to no site of the fleet (a removed site), plus the
+ * fleet-wide folders. On a large fleet this keeps a synth from listing every file of every site.
  */
-function staleScanDirs(options: CommandOptions, synthesized: readonly ResolvedSiteSpec[]): string[] {
-  if (!options.wholeFleet) return synthesized.flatMap((s) => siteOutputDirs(s.name));
+function staleScanDirs(options: CommandOptions, reports: readonly SiteReport[]): string[] {
+  const dirs = reports.filter((r) => !r.reused).flatMap((r) => siteOutputDirs(r.site).filter((d) => !r.stagedDirs.includes(d)));
+  if (!options.wholeFleet) return dirs;
   const fleetSites = new Set(options.sites.map((s) => s.name));
-  const dirs = synthesized.flatMap((s) => siteOutputDirs(s.name));
-  const perSiteRoots = [...new Set(options.sites.flatMap((s) => siteOutputDirs(s.name)).map((d) => d.slice(0, d.lastIndexOf('/'))))];
+  const perSiteRoots = SITE_OUTPUT_ROOTS;
   for (const root of FLEET_OUTPUT_DIRS) {
     const path = join(options.outdir, root);
     if (!existsSync(path)) continue;
@@ -81,13 +80,18 @@ function printWarnings(reports: readonly SiteReport[], options: CommandOptions):
   for (const report of reports) for (const warning of report.warnings ?? []) options.printError(`warning: ${report.site}: ${warning}`);
 }
 
-async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[]): Promise<SiteReport[]> {
+async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], cache?: SynthCache): Promise<SiteReport[]> {
   const progress = new Progress(sites.length, options.verbose);
-  const context = { mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX, ...(options.schemas ? { schemas: options.schemas } : {}) };
+  const context = {
+    mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX,
+    ...(options.schemas ? { schemas: options.schemas } : {}),
+    ...(cache?.enabled ? { cache: cache.check } : {}),
+  };
   const reports = await runSites(sites, context, {
     jobs: options.jobs,
     fleet: options.fleet,
     onSite: (r, done) => progress.tick(done, r.site),
+    ...(cache?.enabled ? { cached: (site: string) => cache.lookup(site) } : {}),
   });
   printWarnings(reports, options);
   return reports;
@@ -96,14 +100,7 @@ async function run(mode: JobMode, options: CommandOptions, sites: readonly Resol
 /** The files that belong to no single site, and how they compare with the output folder. */
 function fleetFiles(options: CommandOptions): { files: readonly OutputFile[]; changes: (FileChange & { content: string })[] } {
   const files = fleetOutput(options);
-  const changes = files.flatMap((file) => {
-    const target = join(options.outdir, file.path);
-    const existing = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-    if (existing === file.content) return [];
-    const patch = createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, existing ?? '', file.content, '', '', { context: 3 });
-    return [{ path: file.path, kind: existing === undefined ? 'added' as const : 'changed' as const, patch, content: file.content }];
-  });
-  return { files, changes };
+  return { files, changes: files.flatMap((file) => fileDiff(options.outdir, file.path, file.content).map((change) => ({ ...change, content: file.content }))) };
 }
 
 /** The files of the fleet that belong to no site (the Fleet GitRepo, the cloud hub's Terraform stack). */
@@ -118,8 +115,8 @@ type CheckResult = Pick<SiteReport, 'problems' | 'schemas'>;
  * Runs a job over the sites and, in this thread while the workers synthesize, the schema check
  * of the fleet's own files (the Fleet GitRepo); returns the site reports and every check result.
  */
-async function runWithFleetCheck(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], fleet: readonly OutputFile[]): Promise<{ reports: SiteReport[]; checked: CheckResult[] }> {
-  const pending = run(mode, options, sites);
+async function runWithFleetCheck(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], fleet: readonly OutputFile[], cache?: SynthCache): Promise<{ reports: SiteReport[]; checked: CheckResult[] }> {
+  const pending = run(mode, options, sites, cache);
   const fleetCheck = checkSiteSchemas(fleet, options.schemas);
   const reports = await pending;
   return { reports, checked: [...reports, fleetCheck] };
@@ -156,27 +153,18 @@ function reportProblems(problems: readonly Problem[], options: CommandOptions, w
 export async function synthCommand(options: CommandOptions): Promise<number> {
   const started = Date.now();
   const cache = SynthCache.open(options.outdir, options.cache, options.fleet, options.schemas && schemaFingerprint(options.schemas));
-  const cached = cache.hits(options.sites, options.outdir);
-  const toSynth = options.sites.filter((s) => !cached.get(s.name));
   const fleet = fleetFiles(options);
-  const { reports, checked } = await runWithFleetCheck('synth', options, toSynth, fleet.files);
-  const changes = reports.flatMap((r) => r.changes);
-  const wanted = new Set<string>();
-  for (const report of reports) for (const path of report.paths) wanted.add(path);
-  for (const hit of cached.values()) for (const file of hit?.files ?? []) wanted.add(file.path);
+  const { reports, checked } = await runWithFleetCheck('synth', options, options.sites, fleet.files, cache);
   const problems = problemsOf(checked);
   if (problems.length > 0) {
-    for (const change of changes) unlinkSync(join(options.outdir, `${change.path}${TEMP_SUFFIX}`));
+    for (const report of reports) discardStagedSite(options.outdir, report, TEMP_SUFFIX);
     // Folders made only for the discarded files are empty now.
     pruneEmptyDirs(options.outdir, ownedDirs(options));
     reportProblems(problems, options, 'Synthesis failed');
     options.printError(`Nothing was written (${problems.length} problem${problems.length === 1 ? '' : 's'}).`);
     return 1;
   }
-  for (const change of changes) {
-    const target = join(options.outdir, change.path);
-    renameSync(`${target}${TEMP_SUFFIX}`, target);
-  }
+  for (const report of reports) commitStagedSite(options.outdir, report, TEMP_SUFFIX);
   const dirs = new DirectoryMaker();
   for (const change of fleet.changes) {
     const target = join(options.outdir, change.path);
@@ -184,34 +172,26 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
     writeFileSync(`${target}${TEMP_SUFFIX}`, change.content);
     renameSync(`${target}${TEMP_SUFFIX}`, target);
   }
-  for (const file of fleet.files) wanted.add(file.path);
-  const removed = removeStaleFiles(options.outdir, staleScanDirs(options, toSynth), wanted);
-  const bySite = new Map(reports.map((r) => [r.site, r]));
-  for (const spec of toSynth) {
-    const report = bySite.get(spec.name)!;
-    cache.record(spec, options.outdir, report.objectCount, report.bundleBytes, report.paths);
-  }
+  const wanted = new Set([...reports.flatMap((r) => r.paths), ...fleet.files.map((f) => f.path)]);
+  const removed = removeStaleFiles(options.outdir, staleScanDirs(options, reports), wanted);
+  for (const report of reports) if (report.cacheEntry) cache.record(report.site, report.cacheEntry);
   if (options.wholeFleet) cache.retain(new Set(options.sites.map((s) => s.name)));
   cache.save();
-  const written = changes.length + fleet.changes.length;
-  const objects = reports.reduce((n, r) => n + r.objectCount, 0) + [...cached.values()].reduce((n, c) => n + (c?.objectCount ?? 0), 0);
+  const written = reports.reduce((n, r) => n + r.written, 0) + fleet.changes.length;
+  const files = reports.reduce((n, r) => n + r.fileCount, 0) + fleet.files.length;
+  const objects = reports.reduce((n, r) => n + r.objectCount, 0);
+  const reused = reports.filter((r) => r.reused).length;
   const schemas = schemaSummary(checked, options);
   if (options.json) {
     const schemaCounts = schemas ? { schemas: { checked: schemas.checked, unchecked: schemas.unchecked } } : {};
-    options.print(JSON.stringify({ sites: options.sites.length, synthesized: toSynth.length, reused: options.sites.length - toSynth.length, objects, written, unchanged: wanted.size - written, removed, ...schemaCounts }));
+    options.print(JSON.stringify({ sites: options.sites.length, synthesized: options.sites.length - reused, reused, objects, written, unchanged: files - written, removed, ...schemaCounts }));
     return 0;
   }
   if (options.sites.length <= 50 || options.verbose) {
-    for (const spec of options.sites) {
-      const report = bySite.get(spec.name);
-      const hit = cached.get(spec.name);
-      const files = report ? report.paths.length : hit!.files.length;
-      options.print(`  ${spec.name}: ${report?.objectCount ?? hit!.objectCount} objects, ${files} files${report ? '' : ' (inputs unchanged)'}`);
-    }
+    for (const report of reports) options.print(`  ${report.site}: ${report.objectCount} objects, ${report.fileCount} files${report.reused ? ' (inputs unchanged)' : ''}`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  options.print(`Synthesized ${options.sites.length} sites (${objects} objects) into ${relative(process.cwd(), options.outdir) || '.'}: ${written} files written, ${wanted.size - written} unchanged, ${removed} removed (${seconds}s).`);
-  const reused = options.sites.length - toSynth.length;
+  options.print(`Synthesized ${options.sites.length} sites (${objects} objects) into ${relative(process.cwd(), options.outdir) || '.'}: ${written} files written, ${files - written} unchanged, ${removed} removed (${seconds}s).`);
   if (schemas) options.print(`Schemas: ${schemas.text}${reused ? `; ${reused} reused site${reused === 1 ? ' was' : 's were'} checked against the same schemas when synthesized` : ''}.`);
   return 0;
 }

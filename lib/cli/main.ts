@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadInventoryFile } from '../site/inventory';
+import { hubWithSiteFlavors } from '../node/hub-flavors';
+import { loadInventoryFile, ResolvedInventory } from '../site/inventory';
 import { EdgeValidationError } from '../site/validation-error';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
+import type { FleetSettings } from './runner';
 import { resolveSchemaOptions } from './schema-options';
 import { parseShard, selectSites, Shard } from './site-selection';
 
@@ -32,6 +34,16 @@ Options:
   --json               machine-readable output
   --verbose            a line per site
   --help               this text`;
+
+/**
+ * The fleet's GitOps and Terraform settings, with what the whole fleet implies made explicit
+ * (the hub runs yurt-manager when any site is OpenYurt), so that workers and the fleet's own
+ * files need no list of sites, and a run over some sites writes the same hub as a full one.
+ */
+function fleetSettings(inventory: ResolvedInventory): FleetSettings {
+  const terraform = inventory.terraform?.hub ? { ...inventory.terraform, hub: hubWithSiteFlavors(inventory.terraform.hub, inventory.sites) } : inventory.terraform;
+  return { ...(inventory.gitops ? { gitOps: inventory.gitops } : {}), ...(terraform ? { terraform } : {}) };
+}
 
 /** Runs the CLI with the given arguments; returns the exit code. */
 export async function main(argv: readonly string[], io = { print: (t: string) => console.log(t), printError: (t: string) => console.error(t) }): Promise<number> {
@@ -110,7 +122,7 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
   }
   return commands[command]({
     sites,
-    fleet: { ...(all.gitops ? { gitOps: all.gitops } : {}), ...(all.terraform ? { terraform: all.terraform } : {}) },
+    fleet: fleetSettings(all),
     wholeFleet: !names?.length && !shard,
     outdir: resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
     jobs,

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { fitWorkloads } from '../node/capacity';
 import { imagesOf } from '../private/images';
@@ -9,7 +9,9 @@ import { EdgeFleet } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError, Problem } from '../site/validation-error';
 import type { SchemaOptions } from './schema-options';
+import { DirectoryMaker, FileChange, stageSiteFiles } from './site-output';
 import { checkSiteSchemas, SchemaCounts } from './site-schemas';
+import { CacheCheck, CachedSite, isReusable, siteInputHash } from './synth-cache';
 
 /** What a worker does with each site. */
 export type JobMode = 'synth' | 'validate' | 'diff' | 'plan';
@@ -29,14 +31,11 @@ export interface JobContext {
    * @default - objects are not checked against schemas
    */
   readonly schemas?: SchemaOptions;
-}
-
-/** How one file of a site compares with what is on disk. */
-export interface FileChange {
-  readonly path: string;
-  readonly kind: 'added' | 'changed';
-  /** Unified diff (diff mode only). */
-  readonly patch?: string;
+  /**
+   * Synth only: reuse a site whose cached inputs and files are unchanged.
+   * @default - every site is synthesized
+   */
+  readonly cache?: CacheCheck;
 }
 
 /** One node's load in a plan. */
@@ -63,10 +62,23 @@ export interface SiteReport {
   readonly objectCount: number;
   /** Bytes of the site's Kubernetes bundle (`sites/<site>/`). */
   readonly bundleBytes: number;
-  /** Every file the site has, relative to the output folder. */
+  /** How many files the site has. */
+  readonly fileCount: number;
+  /**
+   * The site's files, relative to the output folder; in synth mode only those outside
+   * `stagedDirs` (the folders that can hold stale files), none for a reused site.
+   */
   readonly paths: readonly string[];
-  /** Files that differ from the output folder (staged in synth mode). */
+  /** Files that differ from the output folder (staged one by one in synth mode). */
   readonly changes: readonly FileChange[];
+  /** Synth: how many of the site's files were written (changed or new). */
+  readonly written: number;
+  /** Synth: new site folders, staged whole. */
+  readonly stagedDirs: readonly string[];
+  /** Synth with a cache: the site was not synthesized, its cached files are current. */
+  readonly reused: boolean;
+  /** Synth with a cache: what to remember of the site once its files are committed. */
+  readonly cacheEntry?: CachedSite;
   readonly plan?: SitePlan;
   /** What deserves a look but did not stop the site (`<construct path>: <message>`). */
   readonly warnings?: readonly string[];
@@ -74,53 +86,55 @@ export interface SiteReport {
   readonly schemas?: SchemaCounts;
 }
 
-/** Synthesizes one site and does what the mode asks with the result. */
-export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: JobContext, dirs: DirectoryMaker): SiteReport {
-  const empty = { site: spec.name, objectCount: 0, bundleBytes: 0, paths: [], changes: [] };
+/**
+ * Synthesizes one site and does what the mode asks with the result. In synth mode with
+ * a cache, a site whose inputs and files are unchanged is reused without synthesizing it.
+ */
+export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: JobContext, dirs: DirectoryMaker, cached?: CachedSite): SiteReport {
+  const empty = { site: spec.name, objectCount: 0, bundleBytes: 0, fileCount: 0, paths: [], changes: [], written: 0, stagedDirs: [], reused: false };
+  const cache = context.mode === 'synth' ? context.cache : undefined;
+  if (cache && isReusable(cached, spec, cache, context.outdir)) {
+    return { ...empty, problems: [], objectCount: cached.objectCount, bundleBytes: cached.bundleBytes, fileCount: cached.fileCount, reused: true };
+  }
   try {
     const synthesis = fleet.synthSite(spec);
     const { problems: schemaProblems, ...counts } = checkSiteSchemas(synthesis.files, context.schemas);
     if (schemaProblems.length > 0) return { ...empty, objectCount: synthesis.objectCount, problems: schemaProblems, ...counts };
-    const changes: FileChange[] = [];
-    let bundleBytes = 0;
-    for (const file of synthesis.files) {
-      if (file.path.startsWith('sites/')) bundleBytes += Buffer.byteLength(file.content);
-      if (context.mode === 'validate' || context.mode === 'plan') continue;
-      const target = join(context.outdir, file.path);
-      const existing = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-      if (existing === file.content) continue;
-      const kind = existing === undefined ? 'added' : 'changed';
-      if (context.mode === 'synth') {
-        // Creating a file is the expensive part on most disks: write it once, next
-        // to its target, and only rename it later.
-        dirs.ensure(dirname(target));
-        writeFileSync(`${target}${context.tempSuffix}`, file.content);
-        changes.push({ path: file.path, kind });
-      } else {
-        changes.push({ path: file.path, kind, patch: createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, existing ?? '', file.content, '', '', { context: 3 }) });
-      }
-    }
-    return {
-      site: spec.name, problems: [], objectCount: synthesis.objectCount, bundleBytes,
-      paths: synthesis.files.map((f) => f.path), changes, ...counts,
+    const bundleBytes = synthesis.files.filter((f) => f.path.startsWith('sites/')).reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+    const result = {
+      ...empty, problems: [], objectCount: synthesis.objectCount, bundleBytes, fileCount: synthesis.files.length, ...counts,
       ...(synthesis.warnings.length > 0 ? { warnings: synthesis.warnings } : {}),
-      ...(context.mode === 'plan' ? { plan: planSite(fleet, spec) } : {}),
     };
+    switch (context.mode) {
+      case 'synth': {
+        const staged = stageSiteFiles(context.outdir, spec.name, synthesis.files, context.tempSuffix, dirs);
+        const cacheEntry: CachedSite | undefined = cache && {
+          inputHash: siteInputHash(spec, cache.fleetInputs), objectCount: result.objectCount, bundleBytes, fileCount: result.fileCount,
+          ...(cache.schemas !== undefined ? { schemas: cache.schemas } : {}), digest: staged.digest,
+        };
+        const written = staged.changes.length + result.fileCount - staged.paths.length;
+        return { ...result, paths: staged.paths, changes: staged.changes, written, stagedDirs: staged.stagedDirs, ...(cacheEntry ? { cacheEntry } : {}) };
+      }
+      case 'diff':
+        return { ...result, paths: synthesis.files.map((f) => f.path), changes: synthesis.files.flatMap((file) => fileDiff(context.outdir, file.path, file.content)) };
+      case 'plan':
+        return { ...result, paths: synthesis.files.map((f) => f.path), plan: planSite(fleet, spec) };
+      case 'validate':
+        return { ...result, paths: synthesis.files.map((f) => f.path) };
+    }
   } catch (error) {
     if (error instanceof EdgeValidationError) return { ...empty, problems: error.problems };
     throw error;
   }
 }
 
-/** mkdir -p that asks the disk once per folder in a run: most files of a site share a few folders. */
-export class DirectoryMaker {
-  private readonly known = new Set<string>();
-
-  public ensure(dir: string): void {
-    if (this.known.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    this.known.add(dir);
-  }
+/** How a file compares with the one in the output folder, as a unified diff; nothing when they are equal. */
+export function fileDiff(outdir: string, path: string, content: string): FileChange[] {
+  const target = join(outdir, path);
+  const existing = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+  if (existing === content) return [];
+  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, existing ?? '', content, '', '', { context: 3 });
+  return [{ path, kind: existing === undefined ? 'added' : 'changed', patch }];
 }
 
 function planSite(fleet: EdgeFleet, spec: ResolvedSiteSpec): SitePlan {

@@ -1,26 +1,52 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ResolvedSiteSpec } from '../site/site-spec';
+import { siteFilesDigest } from './site-output';
 
 /** What the cache remembers of one synthesized site. */
 export interface CachedSite {
-  /** Hash of the site's resolved spec and of the code that synthesized it. */
+  /** Hash of the site's resolved spec, of the fleet's settings and of the code that synthesized it. */
   readonly inputHash: string;
   readonly objectCount: number;
   readonly bundleBytes: number;
+  readonly fileCount: number;
   /** The fingerprint of the schemas the site's objects were checked against, when they were. */
   readonly schemas?: string;
-  /** Every output file with the size and mtime it had when it was written or checked. */
-  readonly files: readonly { readonly path: string; readonly size: number; readonly mtimeMs: number }[];
+  /** `siteFilesDigest` of the site's folders right after it was written. */
+  readonly digest: string;
+}
+
+/** What a worker needs to decide whether a site can be reused. */
+export interface CacheCheck {
+  /** The fleet's settings, as `SynthCache.fleetInputs` has them. */
+  readonly fleetInputs: string;
+  /** The fingerprint of the schemas the run checks objects against, when it does. */
+  readonly schemas?: string;
+}
+
+/** The input hash of a site: its spec, the fleet's settings and the library's code. */
+export function siteInputHash(spec: ResolvedSiteSpec, fleetInputs: string): string {
+  return sha256(`${codeFingerprint()}\n${fleetInputs}\n${JSON.stringify(spec)}`);
+}
+
+/**
+ * Whether a cached site can be reused: same inputs, checked against the same schemas (any,
+ * when the run checks none), and its folders still hold exactly the files the tool wrote.
+ */
+export function isReusable(cached: CachedSite | undefined, spec: ResolvedSiteSpec, check: CacheCheck, outdir: string): cached is CachedSite {
+  if (!cached || cached.inputHash !== siteInputHash(spec, check.fleetInputs)) return false;
+  if (check.schemas !== undefined && cached.schemas !== check.schemas) return false;
+  return siteFilesDigest(outdir, spec.name) === cached.digest;
 }
 
 /**
  * Remembers, per output folder, which inputs produced which files, so a re-synth
  * of a large fleet only synthesizes the sites whose spec (or the library) changed.
- * A site is reused only while every one of its files is still on disk with the
- * size and mtime recorded, so a hand edit or a checkout in dist/ is noticed.
- * It lives in node_modules/.cache (never in the output, which stays portable).
+ * A site is reused only while its folders hold the files with the sizes and mtimes
+ * recorded, so a hand edit, a stray file or a checkout in dist/ is noticed. The
+ * check runs in the workers, next to the synthesis it saves. The cache lives in
+ * node_modules/.cache (never in the output, which stays portable).
  */
 export class SynthCache {
   /**
@@ -40,51 +66,26 @@ export class SynthCache {
         sites = {};
       }
     }
-    return new SynthCache(file, enabled, sites, JSON.stringify(fleetInputs ?? null), schemas);
+    return new SynthCache(file, enabled, sites, { fleetInputs: JSON.stringify(fleetInputs ?? null), ...(schemas !== undefined ? { schemas } : {}) });
   }
 
   private constructor(
     private readonly file: string,
-    private readonly enabled: boolean,
+    /** Whether the cache is used at all (`--no-cache` turns it off). */
+    public readonly enabled: boolean,
     private readonly sites: Record<string, CachedSite>,
-    private readonly fleetInputs: string,
-    private readonly schemas: string | undefined,
+    /** What the workers check cached sites against. */
+    public readonly check: CacheCheck,
   ) {}
 
-  /** The input hash of a site. */
-  public inputHash(spec: ResolvedSiteSpec): string {
-    return sha256(`${codeFingerprint()}\n${this.fleetInputs}\n${JSON.stringify(spec)}`);
-  }
-
-  /**
-   * The cached result of each site whose inputs and files are unchanged, by name.
-   * Every recorded file is checked on disk with one stat (no separate existence
-   * check): on a large fleet a re-synth is mostly this loop.
-   */
-  public hits(specs: readonly ResolvedSiteSpec[], outdir: string): Map<string, CachedSite> {
-    const result = new Map<string, CachedSite>();
-    if (!this.enabled) return result;
-    for (const spec of specs) {
-      const cached = this.sites[spec.name];
-      if (!cached || cached.inputHash !== this.inputHash(spec)) continue;
-      if (this.schemas !== undefined && cached.schemas !== this.schemas) continue;
-      const unchanged = cached.files.every((file) => {
-        const stat = statSync(join(outdir, file.path), { throwIfNoEntry: false });
-        return stat !== undefined && stat.size === file.size && stat.mtimeMs === file.mtimeMs;
-      });
-      if (unchanged) result.set(spec.name, cached);
-    }
-    return result;
+  /** What the cache has for a site, if anything. */
+  public lookup(site: string): CachedSite | undefined {
+    return this.enabled ? this.sites[site] : undefined;
   }
 
   /** Records a site after its files are in place. */
-  public record(spec: ResolvedSiteSpec, outdir: string, objectCount: number, bundleBytes: number, paths: readonly string[]): void {
-    if (!this.enabled) return;
-    const files = paths.map((path) => {
-      const stat = statSync(join(outdir, path));
-      return { path, size: stat.size, mtimeMs: stat.mtimeMs };
-    });
-    this.sites[spec.name] = { inputHash: this.inputHash(spec), objectCount, bundleBytes, ...(this.schemas ? { schemas: this.schemas } : {}), files };
+  public record(site: string, entry: CachedSite): void {
+    if (this.enabled) this.sites[site] = entry;
   }
 
   /** Forgets sites that are no longer in the fleet. */

@@ -1,19 +1,23 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EdgeFleet } from '../site/edge-fleet';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import type { FleetSettings } from './runner';
-import { DirectoryMaker, JobContext, runSiteJob } from './site-job';
+import { runSiteJob } from './site-job';
+import { DirectoryMaker } from './site-output';
+import { WORKER_DONE, WorkerBatch, WorkerMessage, WorkerSetup } from './worker-protocol';
 
-/** What the main thread sends a worker: its share of the sites. */
-export interface WorkerInput {
-  readonly sites: readonly ResolvedSiteSpec[];
-  readonly fleet: FleetSettings;
-  readonly context: JobContext;
-}
-
-// Each worker loads the library once and synthesizes its share of the sites,
-// reporting each site as soon as it is done so the main thread can show progress.
-const input = workerData as WorkerInput;
-const fleet = new EdgeFleet({ ...input.fleet, sites: input.sites });
+// Each worker loads the library once, then asks for batches of sites until there are
+// none left, reporting each site as soon as it is done so the main thread can show progress.
+const setup = workerData as WorkerSetup;
+const fleet = new EdgeFleet({ ...setup.fleet, sites: [] });
 const dirs = new DirectoryMaker();
-for (const spec of input.sites) parentPort!.postMessage(runSiteJob(fleet, spec, input.context, dirs));
+const port = parentPort!;
+const send = (message: WorkerMessage) => port.postMessage(message);
+
+port.on('message', (message: WorkerBatch | typeof WORKER_DONE) => {
+  if (message === WORKER_DONE) {
+    port.close();
+    return;
+  }
+  for (const spec of message.sites) send({ report: runSiteJob(fleet, spec, setup.context, dirs, message.cached[spec.name]) });
+  send({ ready: true });
+});
+send({ ready: true });

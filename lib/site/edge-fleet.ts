@@ -7,7 +7,7 @@ import { hubWithSiteFlavors } from '../node/hub-flavors';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
-import { TERRAFORM_DIR, terraformFiles } from '../terraform/terraform-files';
+import { SiteStackTemplates, TERRAFORM_DIR, terraformFiles } from '../terraform/terraform-files';
 import type { TerraformSettings } from '../terraform/terraform-settings';
 import { apiObjectsOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
@@ -75,9 +75,12 @@ export interface FleetSynthesis {
 /** Output folders the fleet owns; stale files in them are removed on write. */
 export const FLEET_OUTPUT_DIRS = ['sites', 'nodes', GITOPS_OUTPUT_DIR, TERRAFORM_DIR];
 
+/** The output folders that hold a folder per site. */
+export const SITE_OUTPUT_ROOTS = ['sites', 'nodes', `${GITOPS_OUTPUT_DIR}/flux`, TERRAFORM_DIR];
+
 /** The output folders that belong to one site alone. */
 export function siteOutputDirs(site: string): string[] {
-  return [`sites/${site}`, `nodes/${site}`, `${GITOPS_OUTPUT_DIR}/flux/${site}`, `${TERRAFORM_DIR}/${site}`];
+  return SITE_OUTPUT_ROOTS.map((root) => `${root}/${site}`);
 }
 
 
@@ -104,6 +107,8 @@ export class EdgeFleet {
   public readonly terraform?: TerraformSettings;
   private readonly props: EdgeFleetProps;
   private fleetFileCache?: readonly OutputFile[];
+  /** Site stacks by platform shape, shared by the fleet's sites. */
+  private readonly stackTemplates = new SiteStackTemplates();
 
   public constructor(props: EdgeFleetProps) {
     const names = new Set<string>();
@@ -171,7 +176,7 @@ export class EdgeFleet {
   private siteTerraformFiles(site: ResolvedSiteSpec): OutputFile[] {
     if (!this.terraform) return [];
     const { hub: _hub, ...shared } = this.terraform;
-    return terraformFiles([site], { settings: shared, ...(site.terraform ? { siteSettings: { [site.name]: site.terraform } } : {}) });
+    return terraformFiles([site], { settings: shared, templates: this.stackTemplates, ...(site.terraform ? { siteSettings: { [site.name]: site.terraform } } : {}) });
   }
 
   /**

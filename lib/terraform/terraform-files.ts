@@ -1,15 +1,16 @@
 import { Construct } from 'constructs';
 import type { OutputFile } from '../private/manifests';
+import { dns1123LabelProblem } from '../private/names';
 import { childPath, Problem, Problems } from '../private/problems';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError } from '../site/validation-error';
 import { CloudHubStack } from './cloud-hub-stack';
 import type { ClusterPlatform, GitOpsAgentOptions } from './cluster-platform';
-import { EdgeClusterStack } from './edge-cluster-stack';
+import { EdgeClusterStack, EdgeClusterStackProps } from './edge-cluster-stack';
 import { platformFromSite } from './platform-from-site';
 import { checkCloudHubOptions } from './private/hub-rules';
 import { checkBackend, checkChartVersions, checkGitOpsAgent, checkReleaseSettings } from './private/platform-rules';
-import { InMemoryRoot, stackJson, withCheapStackTraces } from './private/stack-json';
+import { buildStackJson, InMemoryRoot, stackJson } from './private/stack-json';
 import { resolveClusterAccess, SiteTerraformSettings, TerraformSettings } from './terraform-settings';
 
 /** Output folder of the Terraform stacks, relative to the output root. */
@@ -39,6 +40,12 @@ export interface TerraformFilesOptions {
    * @default platformFromSite
    */
   readonly platform?: (site: ResolvedSiteSpec) => ClusterPlatform;
+  /**
+   * Reuse the stacks of sites that differ only by name (see `SiteStackTemplates`). Not
+   * used with a `platform` function, which may read the site's name.
+   * @default - every stack is built
+   */
+  readonly templates?: SiteStackTemplates;
 }
 
 /**
@@ -53,13 +60,17 @@ export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: Terr
   const files: OutputFile[] = [];
   const build = (name: string, create: (root: InMemoryRoot) => EdgeClusterStack | CloudHubStack) => {
     try {
-      files.push({ path: terraformStackFile(name), content: withCheapStackTraces(() => stackJson(create(new InMemoryRoot()))) });
+      files.push({ path: terraformStackFile(name), content: buildStackJson(() => stackJson(create(new InMemoryRoot()))) });
     } catch (error) {
       if (!(error instanceof EdgeValidationError)) throw error;
       problems.push(...error.problems);
     }
   };
-  for (const site of sites) build(site.name, (root) => addEdgeClusterStack(root, site, options));
+  for (const site of sites) {
+    const reused = options.templates?.stackJson(site, options);
+    if (reused !== undefined) files.push({ path: terraformStackFile(site.name), content: reused });
+    else build(site.name, (root) => addEdgeClusterStack(root, site, options));
+  }
   if (options.settings?.hub) build(HUB_STACK_NAME, (root) => addCloudHubStack(root, options.settings!));
   throwIfAny(problems);
   return files;
@@ -67,8 +78,13 @@ export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: Terr
 
 /** A site's stack, named after the site, from the same inputs as `terraformFiles` (for a cdktf App). */
 export function addEdgeClusterStack(scope: Construct, site: ResolvedSiteSpec, options: TerraformFilesOptions = {}): EdgeClusterStack {
+  return new EdgeClusterStack(scope, site.name, edgeClusterStackProps(site, options));
+}
+
+/** What a site's stack is built from. */
+function edgeClusterStackProps(site: ResolvedSiteSpec, options: TerraformFilesOptions): EdgeClusterStackProps {
   const settings = options.settings ?? {};
-  return new EdgeClusterStack(scope, site.name, {
+  return {
     siteName: site.name,
     platform: withGitOpsAgent((options.platform ?? platformFromSite)(site), settings.gitopsAgent, site),
     access: resolveClusterAccess(site.name, options.siteSettings?.[site.name]?.access, settings.access),
@@ -76,7 +92,93 @@ export function addEdgeClusterStack(scope: Construct, site: ResolvedSiteSpec, op
     backend: settings.backend,
     releases: settings.releases,
     chartVersions: settings.chartVersions,
-  });
+  };
+}
+
+/**
+ * Stacks of sites that differ only by name, built once. A fleet's sites mostly share a
+ * few platform shapes (same components, node count, agent and settings), and building a
+ * stack is a large share of a site's synthesis. Each shape is built once for a stand-in
+ * site named `NAME_PLACEHOLDER`, keyed by the stack's props; a site of that shape gets
+ * the stand-in's JSON with the placeholder replaced by its name. That is the JSON its own
+ * build gives, because the name enters a stack only as string values (the cluster name,
+ * Fleet client ID and labels, Flux path, state key, kube context): a shape whose JSON has
+ * the placeholder in a key, where it would also decide the key order, is never reused.
+ * A test compares both ways over every example site and over generated names.
+ */
+export class SiteStackTemplates {
+  /** The stand-in's JSON by props; `null` for shapes that cannot be reused. */
+  private readonly templates = new Map<string, string | null>();
+
+  /** How many shapes were built. */
+  public get shapes(): number {
+    return this.templates.size;
+  }
+
+  /**
+   * The site's stack JSON from its shape's template, or undefined when the site must be
+   * built on its own: the options have a `platform` function (it may read the name), the
+   * shape has the placeholder in a key, or it does not build (the site's own build then
+   * reports the problems at the site's own paths).
+   */
+  public stackJson(site: ResolvedSiteSpec, options: TerraformFilesOptions): string | undefined {
+    if (options.platform || dns1123LabelProblem(site.name)) return undefined;
+    const standIn: ResolvedSiteSpec = { ...site, name: NAME_PLACEHOLDER };
+    const standInOptions: TerraformFilesOptions = { ...options, siteSettings: standInSiteSettings(site.name, options) };
+    const props = edgeClusterStackProps(standIn, standInOptions);
+    const key = JSON.stringify(props);
+    let template = this.templates.get(key);
+    if (template === undefined) {
+      template = buildTemplate(props);
+      if (this.templates.size >= MAX_TEMPLATES) this.templates.clear();
+      this.templates.set(key, template);
+    }
+    return template === null ? undefined : template.split(NAME_PLACEHOLDER).join(site.name);
+  }
+}
+
+/**
+ * The site's own settings for its stand-in. An access that is the fleet's `{site}` template
+ * filled in with the site's name (the inventory resolves it into every site) becomes the
+ * template filled in with the placeholder, so such sites share their shape.
+ */
+function standInSiteSettings(name: string, options: TerraformFilesOptions): Record<string, SiteTerraformSettings> {
+  const own = options.siteSettings?.[name];
+  if (!own) return {};
+  const template = options.settings?.access;
+  const fromTemplate = template !== undefined && own.access !== undefined
+    && JSON.stringify(own.access) === JSON.stringify(resolveClusterAccess(name, undefined, template));
+  return { [NAME_PLACEHOLDER]: fromTemplate ? { ...own, access: resolveClusterAccess(NAME_PLACEHOLDER, undefined, template) } : own };
+}
+
+/** The name of the stand-in site of a template; a DNS label no real site is expected to contain. */
+export const NAME_PLACEHOLDER = 'cdk8s-edge-stack-template-site-name';
+/** Shapes remembered at most (a fleet has few; the limit only bounds memory). */
+const MAX_TEMPLATES = 1000;
+
+function buildTemplate(props: EdgeClusterStackProps): string | null {
+  let json: string;
+  try {
+    json = buildStackJson(() => stackJson(new EdgeClusterStack(new InMemoryRoot(), NAME_PLACEHOLDER, props)));
+  } catch (error) {
+    if (error instanceof EdgeValidationError) return null;
+    throw error;
+  }
+  return hasKeyWith(JSON.parse(json), NAME_PLACEHOLDER) ? null : json;
+}
+
+/** Whether a key anywhere in the value holds `text`, also in strings that are JSON themselves (Helm values). */
+function hasKeyWith(value: unknown, text: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => hasKeyWith(v, text));
+  if (typeof value === 'string' && /^[[{]/.test(value)) {
+    try {
+      return hasKeyWith(JSON.parse(value), text);
+    } catch {
+      return false;
+    }
+  }
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, v]) => key.includes(text) || hasKeyWith(v, text));
 }
 
 /** The hub's stack (`_hub`) from the settings' `hub`; throws when there is none. */

@@ -1,6 +1,9 @@
 import { homedir, tmpdir } from 'node:os';
 import { EdgeValidationError } from '../../lib';
-import { ClusterPlatform, HELM_PROVIDER, HELM_PROVIDER_BINDINGS, platformFromSite, terraformFiles, TerraformFilesOptions } from '../../lib/terraform';
+import * as fc from 'fast-check';
+import {
+  ClusterPlatform, HELM_PROVIDER, HELM_PROVIDER_BINDINGS, NAME_PLACEHOLDER, platformFromSite, SiteStackTemplates, terraformFiles, TerraformFilesOptions, TerraformSettings,
+} from '../../lib/terraform';
 import { interfaceSchema, META_ARGUMENTS, releaseSynthesizedAttributes, schemaProblems } from './support/helm-schema';
 import { fullPlatform, releasesOf, site } from './support/stacks';
 
@@ -155,5 +158,71 @@ describe('terraformFiles', () => {
 
   test('WHEN the example stacks are synthesized THEN they match the reviewed snapshot', () => {
     for (const file of files) expect(file.content).toMatchSnapshot(file.path);
+  });
+});
+
+describe('SiteStackTemplates', () => {
+  /** Every setting that puts the site's name into a stack: kube context, state key, Fleet client ID and labels, Flux path, SPIRE cluster name. */
+  const variants: Record<string, TerraformSettings> = {
+    flux: { access: { kubeconfig: '~/.kube/edge-fleet.yaml', context: '{site}-admin' }, gitopsAgent: options.settings!.gitopsAgent },
+    fleet: {
+      access: { context: '{site}' }, backend: { kind: 's3', bucket: 'state', region: 'eu-central-1', prefix: 'edge/' },
+      gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://rancher.example.com' } },
+    },
+    http: { access: { context: 'ctx-{site}' }, backend: { kind: 'http', address: 'https://state.example.com/tf' }, releases: { timeoutSeconds: 600, atomic: false } },
+  };
+  const shapes = [
+    site({ name: 'a', tier: 'micro', region: 'eu-central', connectivity: { offlineTolerance: '72h' } }, 2),
+    site({ name: 'a', tier: 'mec', region: 'cn-north', network: { cni: 'cilium' }, components: { spire: { trustDomain: 'edge.example.com' }, monitoring: { mode: 'server' } } } as any, 3),
+    site({ name: 'a', tier: 'standard', connectivity: { syncInterval: '10m' }, components: { localStorage: { provisioner: 'longhorn' } } } as any, 3),
+  ];
+
+  test('WHEN sites of every shape and setting get their stacks from templates THEN each is byte-identical to its own build', () => {
+    fc.assert(fc.property(
+      fc.stringMatching(/^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/), fc.constantFrom(...shapes), fc.constantFrom(...Object.keys(variants)),
+      (name, shape, variant) => {
+        const spec = { ...shape, name };
+        const settings = variants[variant];
+        const templates = new SiteStackTemplates();
+        expect(terraformFiles([spec], { settings, templates })).toEqual(terraformFiles([spec], { settings }));
+        expect(templates.shapes).toBe(1);
+      },
+    ), { numRuns: 60 });
+  });
+
+  test('WHEN many sites share a shape THEN its stack is built once and each site has its own name in it', () => {
+    const templates = new SiteStackTemplates();
+    const sites = ['store-001', 'store-002', 'store-003'].map((name) => ({ ...shapes[0], name }));
+    const files = terraformFiles(sites, { settings: variants.fleet, templates });
+    expect(templates.shapes).toBe(1);
+    for (const [i, file] of files.entries()) {
+      expect(file.content).toContain(`"clientID\\":\\"${sites[i].name}\\"`);
+      expect(file.content).not.toContain(NAME_PLACEHOLDER);
+    }
+  });
+
+  test('WHEN each site carries the fleet\'s access template filled in with its name (as the inventory resolves it) THEN the sites still share one shape', () => {
+    const templates = new SiteStackTemplates();
+    const sites = ['store-001', 'store-002'].map((name) => ({ ...shapes[0], name }));
+    const siteSettings = Object.fromEntries(sites.map((s) => [s.name, { access: { context: `ctx-${s.name}` } }]));
+    const files = terraformFiles(sites, { settings: variants.http, siteSettings, templates });
+    expect(templates.shapes).toBe(1);
+    expect(files).toEqual(terraformFiles(sites, { settings: variants.http, siteSettings }));
+    const own = { ...siteSettings, 'store-002': { access: { context: 'somewhere-else' } } };
+    expect(terraformFiles(sites, { settings: variants.http, siteSettings: own, templates: new SiteStackTemplates() }))
+      .toEqual(terraformFiles(sites, { settings: variants.http, siteSettings: own }));
+  });
+
+  test('WHEN a site\'s shape does not build THEN the problems name the site, not the stand-in', () => {
+    const invalid = { ...shapes[0], name: 'store-009' };
+    const act = () => terraformFiles([invalid], { settings: { backend: { kind: 'local' } }, templates: new SiteStackTemplates() });
+    expect(act).toThrow(/store-009\.access\.context: is required/);
+    expect(act).not.toThrow(new RegExp(NAME_PLACEHOLDER));
+  });
+
+  test('WHEN the options have a platform function THEN no template is used (it may read the name)', () => {
+    const templates = new SiteStackTemplates();
+    terraformFiles([{ ...shapes[0], name: 'store-001' }], { settings: variants.flux, templates, platform: platformFromSite });
+    expect(templates.shapes).toBe(0);
   });
 });
