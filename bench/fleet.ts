@@ -1,8 +1,8 @@
 /**
  * Fleet-scale benchmark: `npm run bench [-- 100 1000 10000]`.
  *
- * For each size it writes a synthetic inventory (the example sites' shapes, renamed),
- * then measures, in this one process:
+ * For each size it writes a synthetic inventory (the example sites' shapes, renamed, with
+ * the example's GitOps and Terraform settings), then measures, in a process of its own:
  *  - a full `cdk8s-edge synth` into an empty folder (all cores, no cache): wall time,
  *    sites/s, objects/s, peak RSS;
  *  - the floor: serializing the same objects with plain js-yaml on all cores;
@@ -18,22 +18,21 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as yaml from 'js-yaml';
 import { main } from '../lib/cli/main';
+import { SynthCache } from '../lib/cli/synth-cache';
 import { listFiles } from '../lib/private/output-writer';
 
 const EXAMPLE = yaml.load(readFileSync(join(process.cwd(), 'apps', 'fleet.yaml'), 'utf8')) as { sites: any[] } & Record<string, unknown>;
 
-function writeInventory(dir: string, count: number, changed = -1): string {
+/** The example sites' shapes, renamed, `count` times; `changed` is a site whose zone differs. */
+function writeInventory(file: string, count: number, changed = -1): void {
   const sites = Array.from({ length: count }, (_, i) => {
     const shape = EXAMPLE.sites[i % EXAMPLE.sites.length];
     const site = { ...shape, name: `${shape.name}-${String(i).padStart(5, '0')}` };
     return i === changed ? { ...site, zone: `${shape.zone}-b` } : site;
   });
-  const file = join(dir, 'fleet.yaml');
   // The example's fleet settings too (defaults, GitOps, Terraform): every site gets its Fleet and Flux files and its Terraform stack.
   writeFileSync(file, yaml.dump({ ...EXAMPLE, sites }, { noRefs: true }));
-  return file;
 }
-
 
 /** js-yaml alone on all cores: each worker parses its share of the files (untimed) and dumps them (timed). */
 async function serializationFloor(files: string[], jobs: number): Promise<number> {
@@ -54,10 +53,10 @@ async function serializationFloor(files: string[], jobs: number): Promise<number
   return Math.max(...times);
 }
 
-async function measure(count: number): Promise<void> {
-  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), `bench-${count}-`));
+/** One size, in a process of its own; the inventories are written by the parent, so peak RSS is the synth's. */
+async function measure(count: number, dir: string): Promise<void> {
   const out = join(dir, 'dist');
-  const inventory = writeInventory(dir, count);
+  const inventory = join(dir, 'fleet.yaml');
   const io = { print: (_t: string) => undefined, printError: (t: string) => console.error(t) };
 
   const start = process.hrtime.bigint();
@@ -69,10 +68,9 @@ async function measure(count: number): Promise<void> {
   const manifests = listFiles(join(out, 'sites'), join(out, 'sites')).filter((f) => !f.endsWith('kustomization.yaml'));
   const floor = await serializationFloor(manifests, availableParallelism());
 
-  writeInventory(dir, count, Math.floor(count / 2));
   let written = '';
   const resynthStart = process.hrtime.bigint();
-  await main(['synth', '--inventory', inventory, '--out', out, '--json'], { ...io, print: (t) => { written = t; } });
+  await main(['synth', '--inventory', join(dir, 'fleet-changed.yaml'), '--out', out, '--json'], { ...io, print: (t) => { written = t; } });
   const resynth = Number(process.hrtime.bigint() - resynthStart) / 1e9;
   const resynthReport = JSON.parse(written);
 
@@ -88,22 +86,32 @@ async function measure(count: number): Promise<void> {
     `ratio=${(wall / floor).toFixed(1)}x`,
     `resynth-one-site=${resynth.toFixed(2)}s (synthesized ${resynthReport.synthesized}, wrote ${resynthReport.written} files)`,
   ].join('  '));
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(SynthCache.fileFor(out), { force: true });
 }
 
 async function run(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  if (sizes.length === 1) {
-    await measure(sizes[0]);
+  if (process.argv[2] === CHILD) {
+    await measure(Number(process.argv[3]), process.argv[4]);
     return;
   }
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   // Each size in a fresh process, so peak RSS and warm-up belong to that size alone.
   console.log(`node ${process.version}, ${availableParallelism()} cores, synth with ${availableParallelism()} worker threads, output under ${process.env.BENCH_DIR ?? tmpdir()}`);
   for (const size of sizes.length ? sizes : [100, 1000, 10000]) {
-    const result = spawnSync(process.execPath, [__filename, String(size)], { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error(`the ${size}-site run failed`);
+    const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), `bench-${size}-`));
+    try {
+      writeInventory(join(dir, 'fleet.yaml'), size);
+      writeInventory(join(dir, 'fleet-changed.yaml'), size, Math.floor(size / 2));
+      const result = spawnSync(process.execPath, [__filename, CHILD, String(size), dir], { stdio: 'inherit' });
+      if (result.status !== 0) throw new Error(`the ${size}-site run failed`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
+
+/** The argument that makes this script measure one size (its parent passes it). */
+const CHILD = '--measure-one';
 
 run().catch((error) => {
   console.error(error);

@@ -7,7 +7,7 @@ import { EdgeFleet, FLEET_OUTPUT_DIRS, SITE_OUTPUT_ROOTS, siteOutputDirs } from 
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Problem } from '../site/validation-error';
 import { Progress } from './progress';
-import { FleetSettings, runSites } from './runner';
+import { FleetSettings, SitePool } from './runner';
 import { describeSchemaOptions, SchemaOptions, schemaFingerprint } from './schema-options';
 import { fileDiff, JobMode, SiteReport } from './site-job';
 import { commitStagedSite, DirectoryMaker, discardStagedSite, FileChange } from './site-output';
@@ -22,10 +22,16 @@ export interface CommandOptions {
   /** Whether the run covers the whole fleet (no --sites or --shard). */
   readonly wholeFleet: boolean;
   readonly outdir: string;
-  readonly jobs: number;
+  /** The worker threads of the run, started while the inventory loaded. */
+  readonly pool: SitePool;
   readonly verbose: boolean;
   readonly json: boolean;
-  readonly cache: boolean;
+  /**
+   * Synth: the output folder's cache and the cached sites whose files are intact on disk
+   * (checked by the pool while the inventory loaded).
+   * @default - every site is synthesized
+   */
+  readonly cache?: { readonly store: SynthCache; readonly intact: Promise<ReadonlySet<string>> };
   /**
    * Validate every object against these schemas.
    * @default - objects are not schema-checked
@@ -80,18 +86,19 @@ function printWarnings(reports: readonly SiteReport[], options: CommandOptions):
   for (const report of reports) for (const warning of report.warnings ?? []) options.printError(`warning: ${report.site}: ${warning}`);
 }
 
-async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], cache?: SynthCache): Promise<SiteReport[]> {
+async function run(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[]): Promise<SiteReport[]> {
   const progress = new Progress(sites.length, options.verbose);
+  const cache = mode === 'synth' && options.cache?.store.enabled ? options.cache : undefined;
+  const intact = await cache?.intact;
   const context = {
     mode, outdir: options.outdir, tempSuffix: TEMP_SUFFIX,
     ...(options.schemas ? { schemas: options.schemas } : {}),
-    ...(cache?.enabled ? { cache: cache.check } : {}),
+    ...(cache ? { cache: cache.store.checkFor(options.fleet, options.schemas && schemaFingerprint(options.schemas)) } : {}),
   };
-  const reports = await runSites(sites, context, {
-    jobs: options.jobs,
+  const reports = await options.pool.run(sites, context, {
     fleet: options.fleet,
     onSite: (r, done) => progress.tick(done, r.site),
-    ...(cache?.enabled ? { cached: (site: string) => cache.lookup(site) } : {}),
+    ...(cache ? { cached: (site: string) => (intact?.has(site) ? cache.store.lookup(site) : undefined) } : {}),
   });
   printWarnings(reports, options);
   return reports;
@@ -115,8 +122,8 @@ type CheckResult = Pick<SiteReport, 'problems' | 'schemas'>;
  * Runs a job over the sites and, in this thread while the workers synthesize, the schema check
  * of the fleet's own files (the Fleet GitRepo); returns the site reports and every check result.
  */
-async function runWithFleetCheck(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], fleet: readonly OutputFile[], cache?: SynthCache): Promise<{ reports: SiteReport[]; checked: CheckResult[] }> {
-  const pending = run(mode, options, sites, cache);
+async function runWithFleetCheck(mode: JobMode, options: CommandOptions, sites: readonly ResolvedSiteSpec[], fleet: readonly OutputFile[]): Promise<{ reports: SiteReport[]; checked: CheckResult[] }> {
+  const pending = run(mode, options, sites);
   const fleetCheck = checkSiteSchemas(fleet, options.schemas);
   const reports = await pending;
   return { reports, checked: [...reports, fleetCheck] };
@@ -152,9 +159,9 @@ function reportProblems(problems: readonly Problem[], options: CommandOptions, w
  */
 export async function synthCommand(options: CommandOptions): Promise<number> {
   const started = Date.now();
-  const cache = SynthCache.open(options.outdir, options.cache, options.fleet, options.schemas && schemaFingerprint(options.schemas));
+  const cache = options.cache?.store;
   const fleet = fleetFiles(options);
-  const { reports, checked } = await runWithFleetCheck('synth', options, options.sites, fleet.files, cache);
+  const { reports, checked } = await runWithFleetCheck('synth', options, options.sites, fleet.files);
   const problems = problemsOf(checked);
   if (problems.length > 0) {
     for (const report of reports) discardStagedSite(options.outdir, report, TEMP_SUFFIX);
@@ -174,9 +181,11 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
   }
   const wanted = new Set([...reports.flatMap((r) => r.paths), ...fleet.files.map((f) => f.path)]);
   const removed = removeStaleFiles(options.outdir, staleScanDirs(options, reports), wanted);
-  for (const report of reports) if (report.cacheEntry) cache.record(report.site, report.cacheEntry);
-  if (options.wholeFleet) cache.retain(new Set(options.sites.map((s) => s.name)));
-  cache.save();
+  if (cache) {
+    for (const report of reports) if (report.cacheEntry) cache.record(report.site, report.cacheEntry);
+    if (options.wholeFleet) cache.retain(new Set(options.sites.map((s) => s.name)));
+    cache.save();
+  }
   const written = reports.reduce((n, r) => n + r.written, 0) + fleet.changes.length;
   const files = reports.reduce((n, r) => n + r.fileCount, 0) + fleet.files.length;
   const objects = reports.reduce((n, r) => n + r.objectCount, 0);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -5,8 +6,9 @@ import { hubWithSiteFlavors } from '../node/hub-flavors';
 import { loadInventoryFile, ResolvedInventory } from '../site/inventory';
 import { EdgeValidationError } from '../site/validation-error';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
-import type { FleetSettings } from './runner';
+import { FleetSettings, SitePool } from './runner';
 import { resolveSchemaOptions } from './schema-options';
+import { SynthCache } from './synth-cache';
 import { parseShard, selectSites, Shard } from './site-selection';
 
 const USAGE = `Usage: cdk8s-edge <command> [options]
@@ -44,6 +46,9 @@ function fleetSettings(inventory: ResolvedInventory): FleetSettings {
   const terraform = inventory.terraform?.hub ? { ...inventory.terraform, hub: hubWithSiteFlavors(inventory.terraform.hub, inventory.sites) } : inventory.terraform;
   return { ...(inventory.gitops ? { gitOps: inventory.gitops } : {}), ...(terraform ? { terraform } : {}) };
 }
+
+/** Inventories from this size (about 500 sites) start their worker threads before they are read. */
+const EARLY_START_BYTES = 1024 * 1024;
 
 /** Runs the CLI with the given arguments; returns the exit code. */
 export async function main(argv: readonly string[], io = { print: (t: string) => console.log(t), printError: (t: string) => console.error(t) }): Promise<number> {
@@ -105,31 +110,41 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
     return 2;
   }
 
-  let all;
+  const outdir = resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist');
+  const pool = new SitePool(jobs);
+  // For a large fleet, the workers load the library and check the cached sites' files while this thread reads the inventory.
+  if ((statSync(values.inventory!, { throwIfNoEntry: false })?.size ?? 0) >= EARLY_START_BYTES) pool.startWorkers();
   try {
-    all = loadInventoryFile(values.inventory!);
-  } catch (error) {
-    if (!(error instanceof EdgeValidationError)) throw error;
-    io.printError(error.message);
-    if (command === 'synth') io.printError(`Nothing was written (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
-    return 1;
+    const store = command === 'synth' ? SynthCache.open(outdir, !values['no-cache']) : undefined;
+    const cache = store && { store, intact: pool.verifyFiles(outdir, store.digests()) };
+    let all;
+    try {
+      all = loadInventoryFile(values.inventory!);
+    } catch (error) {
+      if (!(error instanceof EdgeValidationError)) throw error;
+      io.printError(error.message);
+      if (command === 'synth') io.printError(`Nothing was written (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
+      return 1;
+    }
+    const names = values.sites?.split(',').map((s) => s.trim()).filter(Boolean);
+    const sites = selectSites(all.sites, names, shard);
+    if (typeof sites === 'string') {
+      io.printError(sites);
+      return 2;
+    }
+    return await commands[command]({
+      sites,
+      fleet: fleetSettings(all),
+      wholeFleet: !names?.length && !shard,
+      outdir,
+      pool,
+      verbose: values.verbose!,
+      json: values.json!,
+      ...(cache ? { cache } : {}),
+      ...(schemas ? { schemas } : {}),
+      ...io,
+    });
+  } finally {
+    await pool.close();
   }
-  const names = values.sites?.split(',').map((s) => s.trim()).filter(Boolean);
-  const sites = selectSites(all.sites, names, shard);
-  if (typeof sites === 'string') {
-    io.printError(sites);
-    return 2;
-  }
-  return commands[command]({
-    sites,
-    fleet: fleetSettings(all),
-    wholeFleet: !names?.length && !shard,
-    outdir: resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
-    jobs,
-    verbose: values.verbose!,
-    json: values.json!,
-    cache: !values['no-cache'],
-    ...(schemas ? { schemas } : {}),
-    ...io,
-  });
 }

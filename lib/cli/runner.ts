@@ -2,9 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { EdgeFleet, EdgeFleetProps } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { JobContext, runSiteJob, SiteReport } from './site-job';
-import { DirectoryMaker } from './site-output';
+import { DirectoryMaker, intactSites } from './site-output';
 import type { CachedSite } from './synth-cache';
-import { WORKER_DONE, WorkerBatch, WorkerMessage, WorkerSetup } from './worker-protocol';
+import type { FromWorker, ToWorker } from './worker-protocol';
 
 /**
  * What every site's output depends on besides its own spec: the fleet's GitOps and Terraform
@@ -14,14 +14,12 @@ export type FleetSettings = Pick<EdgeFleetProps, 'gitOps' | 'terraform'>;
 
 /** How a run is spread out. */
 export interface RunOptions {
-  /** Worker threads; 1 runs in this thread. */
-  readonly jobs: number;
   /** The fleet's settings. */
   readonly fleet: FleetSettings;
   /** Called after every site. */
   readonly onSite?: (report: SiteReport, done: number) => void;
   /**
-   * What the cache has for a site (synth with a cache).
+   * What the cache has for a site whose files were verified (synth with a cache).
    * @default - nothing is cached
    */
   readonly cached?: (site: string) => CachedSite | undefined;
@@ -38,52 +36,144 @@ const WORKER_YOUNG_GENERATION_MB = 48;
 const BATCH_SIZE = 8;
 
 /**
- * Runs a job over every site, in `jobs` worker threads that each load the library
- * once (loading it costs ~100 ms, so never one worker per site). Sites are handed out
- * in small batches as workers ask for them, so a worker that drew large sites takes
- * fewer, and no worker holds more than a batch of specs. Reports come back in
- * inventory order.
+ * The worker threads of a run. For a large inventory they start before it is read
+ * (`startWorkers`), so loading the library in each (~300 ms) and checking the cached
+ * sites' files happen while the main thread parses and validates the inventory; otherwise
+ * `run` starts as many as there are sites, up to `jobs`. One pool serves one run:
+ * `verifyFiles` any number of times, then `run` once; `close` ends it early. With one
+ * job (or one site), everything runs in the calling thread.
  */
-export async function runSites(sites: readonly ResolvedSiteSpec[], context: JobContext, options: RunOptions): Promise<SiteReport[]> {
-  const jobs = Math.max(1, Math.min(options.jobs, sites.length));
-  const byName = new Map<string, SiteReport>();
-  let done = 0;
-  const collect = (report: SiteReport) => {
-    byName.set(report.site, report);
-    options.onSite?.(report, ++done);
-  };
-  if (jobs === 1) {
-    const fleet = new EdgeFleet({ ...options.fleet, sites: [] });
-    const dirs = new DirectoryMaker();
-    for (const spec of sites) collect(runSiteJob(fleet, spec, context, dirs, options.cached?.(spec.name)));
-  } else {
-    let next = 0;
-    const nextBatch = (): WorkerBatch | undefined => {
-      if (next >= sites.length) return undefined;
-      const batch = sites.slice(next, (next += BATCH_SIZE));
-      const cached: Record<string, CachedSite> = {};
-      for (const spec of batch) {
-        const entry = options.cached?.(spec.name);
-        if (entry) cached[spec.name] = entry;
-      }
-      return { sites: batch, cached };
-    };
-    const setup: WorkerSetup = { context, fleet: options.fleet };
-    await Promise.all(Array.from({ length: jobs }, () => runWorker(setup, nextBatch, collect)));
+export class SitePool {
+  private workers: PoolWorker[] = [];
+
+  /** @param jobs worker threads at most; 1 runs every site in the calling thread */
+  public constructor(private readonly jobs: number) {}
+
+  /** Starts `count` workers now (none when the pool has one job or already has workers). */
+  public startWorkers(count = this.jobs): void {
+    if (this.workers.length > 0 || Math.min(count, this.jobs) <= 1) return;
+    this.workers = Array.from({ length: Math.min(count, this.jobs) }, () => new PoolWorker());
   }
-  return sites.map((s) => byName.get(s.name)!);
+
+  /**
+   * The sites (of `digests`: site name to the digest recorded) whose files in `outdir`
+   * are exactly as recorded, checked by the workers.
+   */
+  public async verifyFiles(outdir: string, digests: Readonly<Record<string, string>>): Promise<Set<string>> {
+    const entries = Object.entries(digests);
+    if (this.workers.length === 0) return new Set(intactSites(outdir, entries));
+    const shares = this.workers.map((_w, i) => entries.filter((_e, j) => j % this.workers.length === i));
+    const answers = await Promise.all(this.workers.map((worker, i) => worker.verify(outdir, shares[i])));
+    return new Set(answers.flat());
+  }
+
+  /**
+   * Runs a job over every site. Sites are handed out in small batches as workers ask for
+   * them, so a worker that drew large sites takes fewer, and no worker holds more than a
+   * batch of specs. Reports come back in inventory order. The workers exit afterwards.
+   */
+  public async run(sites: readonly ResolvedSiteSpec[], context: JobContext, options: RunOptions): Promise<SiteReport[]> {
+    const byName = new Map<string, SiteReport>();
+    let done = 0;
+    const collect = (report: SiteReport) => {
+      byName.set(report.site, report);
+      options.onSite?.(report, ++done);
+    };
+    this.startWorkers(sites.length);
+    if (this.workers.length === 0) {
+      const fleet = new EdgeFleet({ ...options.fleet, sites: [] });
+      const dirs = new DirectoryMaker();
+      for (const spec of sites) collect(runSiteJob(fleet, spec, context, dirs, options.cached?.(spec.name)));
+    } else {
+      let next = 0;
+      const nextBatch = (): ToWorker | undefined => {
+        if (next >= sites.length) return undefined;
+        const batch = sites.slice(next, (next += BATCH_SIZE));
+        const cached: Record<string, CachedSite> = {};
+        for (const spec of batch) {
+          const entry = options.cached?.(spec.name);
+          if (entry) cached[spec.name] = entry;
+        }
+        return { kind: 'batch', sites: batch, cached };
+      };
+      await Promise.all(this.workers.map((worker) => worker.run({ kind: 'setup', fleet: options.fleet, context }, nextBatch, collect)));
+    }
+    await this.close();
+    return sites.map((s) => byName.get(s.name)!);
+  }
+
+  /** Stops the workers. */
+  public async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
 }
 
-function runWorker(setup: WorkerSetup, nextBatch: () => WorkerBatch | undefined, onReport: (report: SiteReport) => void): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(workerBootstrap(), { eval: true, workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    worker.on('message', (message: WorkerMessage) => {
-      if ('report' in message) onReport(message.report);
-      else worker.postMessage(nextBatch() ?? WORKER_DONE);
+/** One worker thread and the one request it has in flight. */
+class PoolWorker {
+  private readonly worker = new Worker(workerBootstrap(), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  private readonly exited: Promise<void>;
+  private onMessage: (message: FromWorker) => void = () => undefined;
+  private onFailure: (error: Error) => void = () => undefined;
+  /** Why the worker stopped, if it failed (also while no request was in flight, e.g. loading the library). */
+  private failure?: Error;
+  private closing = false;
+
+  public constructor() {
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      this.onFailure(error);
+    };
+    this.exited = new Promise((resolveExit) => {
+      this.worker.on('exit', (code) => {
+        if (code !== 0 || !this.closing) fail(new Error(`a synthesis worker exited with code ${code}`));
+        resolveExit();
+      });
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`a synthesis worker exited with code ${code}`))));
-  });
+    this.worker.on('message', (message: FromWorker) => this.onMessage(message));
+    this.worker.on('error', fail);
+  }
+
+  public verify(outdir: string, sites: readonly (readonly [string, string])[]): Promise<readonly string[]> {
+    return this.request({ kind: 'verify', outdir, sites }, (message, finish) => {
+      if (message.kind === 'verified') finish(message.intact);
+    });
+  }
+
+  /** Sends the setup, then a batch whenever the worker is ready, until there are none. */
+  public run(setup: ToWorker, nextBatch: () => ToWorker | undefined, onReport: (report: SiteReport) => void): Promise<void> {
+    const first = nextBatch();
+    if (!first) return Promise.resolve();
+    const reply = this.request<void>(setup, (message, finish) => {
+      if (message.kind === 'report') {
+        onReport(message.report);
+        return;
+      }
+      const batch = nextBatch();
+      if (batch) this.worker.postMessage(batch);
+      else finish();
+    });
+    this.worker.postMessage(first);
+    return reply;
+  }
+
+  public async close(): Promise<void> {
+    this.closing = true;
+    this.onFailure = () => undefined;
+    this.worker.postMessage({ kind: 'done' } satisfies ToWorker);
+    await this.exited;
+  }
+
+  private request<T>(message: ToWorker, handle: (message: FromWorker, finish: (result: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolveRequest, reject) => {
+      if (this.failure) {
+        reject(this.failure);
+        return;
+      }
+      this.onFailure = reject;
+      this.onMessage = (reply) => handle(reply, resolveRequest);
+      this.worker.postMessage(message);
+    });
+  }
 }
 
 /** Loads the worker module: the compiled one, or the TypeScript source through ts-node in a checkout. */

@@ -32,7 +32,8 @@ export interface JobContext {
    */
   readonly schemas?: SchemaOptions;
   /**
-   * Synth only: reuse a site whose cached inputs and files are unchanged.
+   * Synth only: reuse a site whose cached inputs are unchanged (the runner passes a cached
+   * entry only for sites whose files were verified on disk).
    * @default - every site is synthesized
    */
   readonly cache?: CacheCheck;
@@ -88,12 +89,12 @@ export interface SiteReport {
 
 /**
  * Synthesizes one site and does what the mode asks with the result. In synth mode with
- * a cache, a site whose inputs and files are unchanged is reused without synthesizing it.
+ * a cache, a site whose inputs are unchanged (and files verified) is reused without synthesizing it.
  */
 export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: JobContext, dirs: DirectoryMaker, cached?: CachedSite): SiteReport {
   const empty = { site: spec.name, objectCount: 0, bundleBytes: 0, fileCount: 0, paths: [], changes: [], written: 0, stagedDirs: [], reused: false };
   const cache = context.mode === 'synth' ? context.cache : undefined;
-  if (cache && isReusable(cached, spec, cache, context.outdir)) {
+  if (cache && isReusable(cached, spec, cache)) {
     return { ...empty, problems: [], objectCount: cached.objectCount, bundleBytes: cached.bundleBytes, fileCount: cached.fileCount, reused: true };
   }
   try {

@@ -103,6 +103,11 @@ export function siteFilesDigest(outdir: string, site: string): string {
   return digestOf(paths.map((path) => fileStat(path, join(outdir, path))));
 }
 
+/** The sites (site name and recorded digest) whose files in `outdir` are as recorded. */
+export function intactSites(outdir: string, recorded: readonly (readonly [site: string, digest: string])[]): string[] {
+  return recorded.filter(([site, digest]) => siteFilesDigest(outdir, site) === digest).map(([site]) => site);
+}
+
 interface FileStat {
   readonly path: string;
   readonly size: number;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ResolvedSiteSpec } from '../site/site-spec';
-import { siteFilesDigest } from './site-output';
 
 /** What the cache remembers of one synthesized site. */
 export interface CachedSite {
@@ -31,32 +30,26 @@ export function siteInputHash(spec: ResolvedSiteSpec, fleetInputs: string): stri
 }
 
 /**
- * Whether a cached site can be reused: same inputs, checked against the same schemas (any,
- * when the run checks none), and its folders still hold exactly the files the tool wrote.
+ * Whether a cached site whose files were verified on disk (`SitePool.verifyFiles`) can be
+ * reused: same inputs, and checked against the same schemas (any, when the run checks none).
  */
-export function isReusable(cached: CachedSite | undefined, spec: ResolvedSiteSpec, check: CacheCheck, outdir: string): cached is CachedSite {
+export function isReusable(cached: CachedSite | undefined, spec: ResolvedSiteSpec, check: CacheCheck): cached is CachedSite {
   if (!cached || cached.inputHash !== siteInputHash(spec, check.fleetInputs)) return false;
-  if (check.schemas !== undefined && cached.schemas !== check.schemas) return false;
-  return siteFilesDigest(outdir, spec.name) === cached.digest;
+  return check.schemas === undefined || cached.schemas === check.schemas;
 }
 
 /**
  * Remembers, per output folder, which inputs produced which files, so a re-synth
  * of a large fleet only synthesizes the sites whose spec (or the library) changed.
  * A site is reused only while its folders hold the files with the sizes and mtimes
- * recorded, so a hand edit, a stray file or a checkout in dist/ is noticed. The
- * check runs in the workers, next to the synthesis it saves. The cache lives in
+ * recorded (`digests`, checked by the workers while the inventory loads), so a hand
+ * edit, a stray file or a checkout in dist/ is noticed. The cache lives in
  * node_modules/.cache (never in the output, which stays portable).
  */
 export class SynthCache {
-  /**
-   * The cache of an output folder; `enabled: false` gives one that never hits.
-   * `fleetInputs` is what every site's output also depends on (the GitOps and Terraform settings).
-   * `schemas` is the fingerprint of the schemas this run checks objects against: a site is
-   * reused only when it was checked against the same ones (any site when it is undefined).
-   */
-  public static open(outdir: string, enabled: boolean, fleetInputs: unknown, schemas?: string): SynthCache {
-    const file = join(process.cwd(), 'node_modules', '.cache', 'cdk8s-edge', `synth-${sha256(resolve(outdir)).slice(0, 16)}.json`);
+  /** The cache of an output folder; `enabled: false` gives one that never hits. */
+  public static open(outdir: string, enabled: boolean): SynthCache {
+    const file = SynthCache.fileFor(outdir);
     let sites: Record<string, CachedSite> = {};
     if (enabled && existsSync(file)) {
       try {
@@ -66,17 +59,36 @@ export class SynthCache {
         sites = {};
       }
     }
-    return new SynthCache(file, enabled, sites, { fleetInputs: JSON.stringify(fleetInputs ?? null), ...(schemas !== undefined ? { schemas } : {}) });
+    return new SynthCache(file, resolve(outdir), enabled, sites);
+  }
+
+  /** Where the cache of an output folder is kept. */
+  public static fileFor(outdir: string): string {
+    return join(process.cwd(), 'node_modules', '.cache', 'cdk8s-edge', `synth-${sha256(resolve(outdir)).slice(0, 16)}.json`);
   }
 
   private constructor(
     private readonly file: string,
+    private readonly outdir: string,
     /** Whether the cache is used at all (`--no-cache` turns it off). */
     public readonly enabled: boolean,
     private readonly sites: Record<string, CachedSite>,
-    /** What the workers check cached sites against. */
-    public readonly check: CacheCheck,
   ) {}
+
+  /**
+   * What the workers check cached sites against: `fleet` is what every site's output also
+   * depends on (the GitOps and Terraform settings); `schemas` the fingerprint of the schemas
+   * the run checks objects against, when it does.
+   */
+  public checkFor(fleet: unknown, schemas?: string): CacheCheck {
+    return { fleetInputs: JSON.stringify(fleet ?? null), ...(schemas !== undefined ? { schemas } : {}) };
+  }
+
+  /** The recorded digest of every cached site's files, by site. */
+  public digests(): Record<string, string> {
+    if (!this.enabled) return {};
+    return Object.fromEntries(Object.entries(this.sites).map(([site, entry]) => [site, entry.digest]));
+  }
 
   /** What the cache has for a site, if anything. */
   public lookup(site: string): CachedSite | undefined {
@@ -96,11 +108,46 @@ export class SynthCache {
   /** Writes the cache (atomically). */
   public save(): void {
     if (!this.enabled) return;
-    mkdirSync(join(this.file, '..'), { recursive: true });
+    const dir = dirname(this.file);
+    mkdirSync(dir, { recursive: true });
     const temporary = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(temporary, JSON.stringify({ fingerprint: codeFingerprint(), sites: this.sites }));
+    // The output folder comes first, so `forgetRemovedOutputs` finds it without parsing the whole file.
+    writeFileSync(temporary, JSON.stringify({ outdir: this.outdir, fingerprint: codeFingerprint(), sites: this.sites }));
     renameSync(temporary, this.file);
+    forgetRemovedOutputs(dir);
   }
+}
+
+/**
+ * Removes the caches of output folders that no longer exist (temporary folders of
+ * tests and benchmarks, an output moved elsewhere), so node_modules/.cache does not
+ * grow with every folder ever synthesized into.
+ */
+function forgetRemovedOutputs(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^synth-[0-9a-f]{16}\.json$/.test(name)) continue;
+    const file = join(dir, name);
+    const outdir = outdirOf(file);
+    if (outdir === undefined || !existsSync(outdir)) rmSync(file, { force: true });
+  }
+}
+
+/** The output folder a cache file belongs to, read from its first bytes. */
+function outdirOf(file: string): string | undefined {
+  const head = Buffer.alloc(4096);
+  let length = 0;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      length = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const match = /^\{"outdir":("(?:[^"\\]|\\.)*")/.exec(head.toString('utf8', 0, length));
+  return match ? JSON.parse(match[1]) : undefined;
 }
 
 let fingerprint: string | undefined;

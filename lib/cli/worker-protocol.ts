@@ -3,20 +3,19 @@ import type { FleetSettings } from './runner';
 import type { JobContext, SiteReport } from './site-job';
 import type { CachedSite } from './synth-cache';
 
-/** What a worker starts with (its `workerData`). */
-export interface WorkerSetup {
-  readonly fleet: FleetSettings;
-  readonly context: JobContext;
-}
+/** What the main thread sends a worker. */
+export type ToWorker =
+  /** Check cached sites' files on disk (`siteFilesDigest`); answered with `verified`. */
+  | { readonly kind: 'verify'; readonly outdir: string; readonly sites: readonly (readonly [site: string, digest: string])[] }
+  /** What every site of the run needs; sent once before the first batch. */
+  | { readonly kind: 'setup'; readonly fleet: FleetSettings; readonly context: JobContext }
+  /** Sites to run the job over, with what the cache has for them; answered with a report per site, then `ready`. */
+  | { readonly kind: 'batch'; readonly sites: readonly ResolvedSiteSpec[]; readonly cached: Readonly<Record<string, CachedSite>> }
+  /** No more work: the worker exits. */
+  | { readonly kind: 'done' };
 
-/** Sites the main thread hands a worker, with what the cache has for them. */
-export interface WorkerBatch {
-  readonly sites: readonly ResolvedSiteSpec[];
-  readonly cached: Readonly<Record<string, CachedSite>>;
-}
-
-/** Sent instead of a batch when every site is handed out: the worker then exits. */
-export const WORKER_DONE = 'done';
-
-/** What a worker sends: a site's report, or that it is ready for another batch. */
-export type WorkerMessage = { readonly report: SiteReport } | { readonly ready: true };
+/** What a worker sends back. */
+export type FromWorker =
+  | { readonly kind: 'verified'; readonly intact: readonly string[] }
+  | { readonly kind: 'report'; readonly report: SiteReport }
+  | { readonly kind: 'ready' };

@@ -1,23 +1,31 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { EdgeFleet } from '../site/edge-fleet';
-import { runSiteJob } from './site-job';
-import { DirectoryMaker } from './site-output';
-import { WORKER_DONE, WorkerBatch, WorkerMessage, WorkerSetup } from './worker-protocol';
+import { JobContext, runSiteJob } from './site-job';
+import { DirectoryMaker, intactSites } from './site-output';
+import type { FromWorker, ToWorker } from './worker-protocol';
 
-// Each worker loads the library once, then asks for batches of sites until there are
-// none left, reporting each site as soon as it is done so the main thread can show progress.
-const setup = workerData as WorkerSetup;
-const fleet = new EdgeFleet({ ...setup.fleet, sites: [] });
-const dirs = new DirectoryMaker();
+// Each worker loads the library once (while the main thread reads the inventory), then
+// does what the main thread asks: check cached sites' files, then synthesize batches of
+// sites, reporting each site as soon as it is done so the main thread can show progress.
 const port = parentPort!;
-const send = (message: WorkerMessage) => port.postMessage(message);
+const send = (message: FromWorker) => port.postMessage(message);
+const dirs = new DirectoryMaker();
+let job: { readonly fleet: EdgeFleet; readonly context: JobContext } | undefined;
 
-port.on('message', (message: WorkerBatch | typeof WORKER_DONE) => {
-  if (message === WORKER_DONE) {
-    port.close();
-    return;
+port.on('message', (message: ToWorker) => {
+  switch (message.kind) {
+    case 'verify':
+      send({ kind: 'verified', intact: intactSites(message.outdir, message.sites) });
+      return;
+    case 'setup':
+      job = { fleet: new EdgeFleet({ ...message.fleet, sites: [] }), context: message.context };
+      return;
+    case 'batch':
+      for (const spec of message.sites) send({ kind: 'report', report: runSiteJob(job!.fleet, spec, job!.context, dirs, message.cached[spec.name]) });
+      send({ kind: 'ready' });
+      return;
+    case 'done':
+      port.close();
+      return;
   }
-  for (const spec of message.sites) send({ report: runSiteJob(fleet, spec, setup.context, dirs, message.cached[spec.name]) });
-  send({ ready: true });
 });
-send({ ready: true });
