@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import * as fc from 'fast-check';
-import { checkWorkloadPodSecurity, EdgeAppOptions, EdgeFleet, KUBERNETES_VERSIONS, NodeSpec, SiteSpec, TIERS, validateInventory } from '../lib';
+import { checkWorkloadPodSecurity, EdgeAppOptions, EdgeFleet, KUBERNETES_VERSIONS, loadInventoryFile, NodeSpec, resolveSiteSpec, SiteSpec, TIERS, validateInventory } from '../lib';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from './support/schema-gate';
 import { validateObjects } from './support/schemas';
 import { load } from 'js-yaml';
@@ -57,6 +58,17 @@ describeWithSchemas('property: any valid SiteSpec', () => {
       for (const object of objects) expect(checkWorkloadPodSecurity(object, 'restricted', { version: '1.25' })).toEqual([]);
       expect(objects.filter((o) => o.kind === 'Node')).toHaveLength(spec.nodes.length);
     }), { numRuns: 60 });
+  });
+});
+
+describe('property: resolving is idempotent', () => {
+  // The CLI's workers take the main thread's resolved specs as they are (lib/private/trusted-specs.ts).
+  test('WHEN a resolved spec (random, or any site of the example fleet) is resolved again THEN it is unchanged', () => {
+    fc.assert(fc.property(siteArb, (spec) => {
+      const resolved = resolveSiteSpec(spec);
+      expect(resolveSiteSpec(resolved)).toEqual(resolved);
+    }), { numRuns: 100 });
+    for (const site of loadInventoryFile(join(__dirname, '..', 'apps', 'fleet.yaml')).sites) expect(resolveSiteSpec(site)).toEqual(site);
   });
 });
 

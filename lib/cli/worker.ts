@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { EdgeFleet } from '../site/edge-fleet';
 import { JobContext, runSiteJob } from './site-job';
 import { DirectoryMaker, intactSites } from './site-output';
+import { trustResolvedSpecs } from '../private/trusted-specs';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // Each worker loads the library once (while the main thread reads the inventory), then
@@ -21,6 +22,7 @@ port.on('message', (message: ToWorker) => {
       job = { fleet: new EdgeFleet({ ...message.fleet, sites: [] }), context: message.context };
       return;
     case 'batch':
+      trustResolvedSpecs(message.sites);
       for (const spec of message.sites) send({ kind: 'report', report: runSiteJob(job!.fleet, spec, job!.context, dirs, message.cached[spec.name]) });
       send({ kind: 'ready' });
       return;

@@ -7,6 +7,7 @@ import { hubFlavorProblems } from '../node/hub-flavors';
 import { childPath, Problem, Problems } from '../private/problems';
 import { DEFAULTS_KEYS, readSite } from '../private/read-site';
 import { MappingReader } from '../private/reader';
+import { isTrustedResolvedSpec } from '../private/trusted-specs';
 import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
 import { EdgeValidationError } from './validation-error';
 
@@ -95,6 +96,7 @@ export function loadInventoryFile(file: string): ResolvedInventory {
  * under `pathPrefix` (the construct path). Runs the same rules as the inventory.
  */
 export function resolveSiteSpec(spec: SiteSpec, pathPrefix = spec.name): ResolvedSiteSpec {
+  if (isTrustedResolvedSpec(spec)) return spec;
   const problems = new Problems();
   const site = readSite(spec, pathPrefix, problems);
   if (!site || !problems.isEmpty) throw new EdgeValidationError(`Site ${pathPrefix} is invalid`, problems.list);
