@@ -149,7 +149,9 @@ function foldersOf(paths: ReadonlySet<string>): Set<string> {
   return dirs;
 }
 
+/** The file's YAML documents: those it was written from, else its content parsed. */
 function parsed(file: OutputFile, problems: Problem[]): any[] {
+  if (file.documents) return file.documents.filter((d) => d !== null && d !== undefined);
   try {
     return yaml.loadAll(file.content).filter((d) => d !== null && d !== undefined);
   } catch (error) {

@@ -10,6 +10,17 @@ export interface OutputFile {
   readonly path: string;
   /** File content. */
   readonly content: string;
+  /**
+   * The YAML documents `content` was written from, so checks of the output can read
+   * them without parsing the text back.
+   * @default - checks parse `content`
+   */
+  readonly documents?: readonly unknown[];
+}
+
+/** A YAML file written from one object (after an optional comment header). */
+export function yamlFile(path: string, object: unknown, header = ''): OutputFile {
+  return { path, content: header + toYaml(object), documents: [object] };
 }
 
 /** Folder of cluster-scoped objects in a site's folder; no namespace can be named like it. */
@@ -62,5 +73,5 @@ export function manifestFiles(prefix: string, objects: readonly any[], problems:
   }
   const resources = [...byPath.keys()].sort();
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
-  return [...[...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), { path: `${prefix}/kustomization.yaml`, content: toYaml(kustomization) }];
+  return [...[...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), yamlFile(`${prefix}/kustomization.yaml`, kustomization)];
 }

@@ -3,8 +3,7 @@ import {
   BundleSpecDependsOn, BundleSpecHelm, GitRepo, GitRepoSpecTargets, toJson_BundleSpecDependsOn, toJson_BundleSpecHelm, toJson_GitRepoSpecTargets,
 } from '../../../imports/fleet.cattle.io';
 import { MANAGED_BY_LABEL, PART_OF_LABEL, SITE_LABEL, siteLabels } from '../../private/labels';
-import type { OutputFile } from '../../private/manifests';
-import { toYaml } from '../../private/yaml';
+import { OutputFile, yamlFile } from '../../private/manifests';
 import { TIER_LABEL } from '../../site/tier';
 import type { ResolvedGitOpsSettings, ResolvedFleetSettings } from '../gitops-settings';
 import type { GitOpsSite } from '../gitops-output';
@@ -60,7 +59,7 @@ export function fleetYamlFile(settings: ResolvedGitOpsSettings, site: GitOpsSite
     overrideTargets: options.overrideTargets.map((t) => toJson_GitRepoSpecTargets(t)),
   };
   const header = `# Rancher Fleet options for the bundle of site ${site.name}: read by Fleet, not applied to the cluster.\n`;
-  return { path: `${siteDir(site.name)}/${FLEET_YAML}`, content: header + toYaml(content) };
+  return yamlFile(`${siteDir(site.name)}/${FLEET_YAML}`, content, header);
 }
 
 /** The labels a site's cluster must carry in Fleet to receive the site's bundle. */
@@ -103,7 +102,7 @@ export function fleetRepoFiles(settings: ResolvedGitOpsSettings, chart: Chart): 
   const file = `gitrepo-${fleet.gitRepoName}.yaml`;
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [file] };
   return [
-    { path: `${FLEET_DIR}/${file}`, content: toYaml(repo.toJson()) },
-    { path: `${FLEET_DIR}/${KUSTOMIZATION_YAML}`, content: toYaml(kustomization) },
+    yamlFile(`${FLEET_DIR}/${file}`, repo.toJson()),
+    yamlFile(`${FLEET_DIR}/${KUSTOMIZATION_YAML}`, kustomization),
   ];
 }

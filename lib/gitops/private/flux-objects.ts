@@ -2,8 +2,7 @@ import { Chart } from 'cdk8s';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../../imports/source.toolkit.fluxcd.io';
 import { siteLabels } from '../../private/labels';
-import type { OutputFile } from '../../private/manifests';
-import { toYaml } from '../../private/yaml';
+import { OutputFile, yamlFile } from '../../private/manifests';
 import type { GitOpsSite } from '../gitops-output';
 import type { ResolvedGitOpsSettings } from '../gitops-settings';
 import { fluxSiteDir, KUSTOMIZATION_YAML, repositoryPathOf, siteDir } from './gitops-paths';
@@ -53,8 +52,8 @@ export function fluxSiteFiles(settings: ResolvedGitOpsSettings, site: GitOpsSite
   const dir = fluxSiteDir(name);
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files.map((f) => f.file) };
   return [
-    ...files.map((f) => ({ path: `${dir}/${f.file}`, content: toYaml(f.object) })),
-    { path: `${dir}/${KUSTOMIZATION_YAML}`, content: toYaml(kustomization) },
+    ...files.map((f) => yamlFile(`${dir}/${f.file}`, f.object)),
+    yamlFile(`${dir}/${KUSTOMIZATION_YAML}`, kustomization),
   ];
 }
 
