@@ -4,14 +4,11 @@ import { throwIfProblems } from '../private/errors';
 import { workloadLabels } from '../private/labels';
 import { childPath, Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
-import {
-  applicationPodDefaults, containerResources, restrictedContainerSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
 import type { AppResources } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
 import { Tier, tierProfile } from '../site/tier';
 import type { UsernamePasswordSecret } from './edge-database';
+import { claimDeployment } from './private/claim-deployment';
 import { diskNode, placementTier, urlPort } from './private/component-rules';
 import { allowEgressToCidrs, allowIngressFromAnywhere } from './private/network-access';
 import { envVars, portProbe, registerPods } from './private/pod-helpers';
@@ -167,7 +164,6 @@ export class RegistryCache extends Construct {
 
     const nodeName = props.node ?? diskNode(props.disk);
     createClaim(this, 'Claim', storageClass!, { name: this.name, namespace: this.namespace, size: props.storage ?? '50Gi', tiers: [tier], nodeName, disk: props.disk });
-    const scratch = scratchVolumes(['/tmp'], '64Mi');
     const credentials = props.credentials;
     const container: k8s.Container = {
       name: 'registry',
@@ -182,29 +178,12 @@ export class RegistryCache extends Construct {
         REGISTRY_PROXY_USERNAME: { secretName: credentials.secretName, key: credentials.usernameKey ?? 'username' },
         REGISTRY_PROXY_PASSWORD: { secretName: credentials.secretName, key: credentials.passwordKey ?? 'password' },
       } : {}),
-      resources: containerResources(budget),
-      securityContext: restrictedContainerSecurityContext(),
       livenessProbe: portProbe('http', '/', 10),
       readinessProbe: portProbe('http', '/', 5),
-      volumeMounts: [{ name: 'data', mountPath: REGISTRY_DATA_PATH }, ...scratch.volumeMounts],
     };
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { ...labels } },
-        // One pod owns the volume: the old one stops before the new one mounts it.
-        strategy: { type: 'Recreate' },
-        template: {
-          metadata: { labels: { ...labels } },
-          spec: {
-            ...placePods({ tiers: [tier], nodeName: props.node }),
-            ...applicationPodDefaults('edge-critical', { runAsUser: props.runAsUser }),
-            containers: [container],
-            volumes: [{ name: 'data', persistentVolumeClaim: { claimName: this.name } }, ...scratch.volumes],
-          },
-        },
-      },
+    this.deployment = claimDeployment(this, {
+      name: this.name, namespace: this.namespace, labels, tier, node: props.node, runAsUser: props.runAsUser, budget, container,
+      volume: { name: 'data', claimName: this.name, mountPath: REGISTRY_DATA_PATH },
     });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: this.namespace, labels },

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { claimDeployment } from '../data/private/claim-deployment';
 import { diskNode, placementTier, urlPort } from '../data/private/component-rules';
 import { allowClients, allowEgressToCidrs } from '../data/private/network-access';
 import { envVars, portProbe, registerPods } from '../data/private/pod-helpers';
@@ -9,12 +10,8 @@ import { throwIfProblems } from '../private/errors';
 import { workloadLabels } from '../private/labels';
 import { childPath, Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
-import {
-  applicationPodDefaults, containerResources, restrictedContainerSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
 import type { AppResources, SecretKeyReference } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
 import { Tier, tierProfile } from '../site/tier';
 import { checkDataSyncOptions } from './private/data-sync-rules';
 
@@ -161,7 +158,6 @@ export class DataSync extends Construct {
     const nodeName = props.node ?? diskNode(props.outboxDisk);
     createClaim(this, 'Outbox', storageClass!, { name: outbox, namespace: this.namespace, size: props.outboxSize ?? '5Gi', tiers: [tier], nodeName, disk: props.outboxDisk });
 
-    const scratch = scratchVolumes(['/tmp'], '64Mi');
     const container: k8s.Container = {
       name: 'data-sync',
       image: props.image,
@@ -176,29 +172,12 @@ export class DataSync extends Construct {
         OUTBOX_DIR: OUTBOX_MOUNT,
         ...props.env,
       }, props.secretEnv),
-      resources: containerResources(budget),
-      securityContext: restrictedContainerSecurityContext(),
       livenessProbe: portProbe('http', props.healthPath, 15),
       readinessProbe: portProbe('http', props.healthPath, 5),
-      volumeMounts: [{ name: 'outbox', mountPath: OUTBOX_MOUNT }, ...scratch.volumeMounts],
     };
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { ...labels } },
-        // The outbox is a single-node volume: the old pod stops before the new one mounts it.
-        strategy: { type: 'Recreate' },
-        template: {
-          metadata: { labels: { ...labels } },
-          spec: {
-            ...placePods({ tiers: [tier], nodeName: props.node }),
-            ...applicationPodDefaults('edge-critical', { runAsUser: props.runAsUser }),
-            containers: [container],
-            volumes: [{ name: 'outbox', persistentVolumeClaim: { claimName: outbox } }, ...scratch.volumes],
-          },
-        },
-      },
+    this.deployment = claimDeployment(this, {
+      name: this.name, namespace: this.namespace, labels, tier, node: props.node, runAsUser: props.runAsUser, budget, container,
+      volume: { name: 'outbox', claimName: outbox, mountPath: OUTBOX_MOUNT },
     });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: this.namespace, labels },
