@@ -78,7 +78,10 @@ export interface SiteReport {
   readonly stagedDirs: readonly string[];
   /** Synth with a cache: the site was not synthesized, its cached files are current. */
   readonly reused: boolean;
-  /** Synth with a cache: what to remember of the site once its files are committed. */
+  /**
+   * Synth with a cache: what to remember of the site once its files are committed.
+   * @default - nothing (no cache, or the site was reused or failed)
+   */
   readonly cacheEntry?: CachedSite;
   readonly plan?: SitePlan;
   /** What deserves a look but did not stop the site (`<construct path>: <message>`). */
@@ -94,7 +97,8 @@ export interface SiteReport {
 export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: JobContext, dirs: DirectoryMaker, cached?: CachedSite): SiteReport {
   const empty = { site: spec.name, objectCount: 0, bundleBytes: 0, fileCount: 0, paths: [], changes: [], written: 0, stagedDirs: [], reused: false };
   const cache = context.mode === 'synth' ? context.cache : undefined;
-  if (cache && isReusable(cached, spec, cache)) {
+  const inputHash = cache && siteInputHash(spec, cache.fleetInputs);
+  if (cache && isReusable(cached, inputHash!, cache)) {
     return { ...empty, problems: [], objectCount: cached.objectCount, bundleBytes: cached.bundleBytes, fileCount: cached.fileCount, reused: true };
   }
   try {
@@ -110,7 +114,7 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
       case 'synth': {
         const staged = stageSiteFiles(context.outdir, spec.name, synthesis.files, context.tempSuffix, dirs);
         const cacheEntry: CachedSite | undefined = cache && {
-          inputHash: siteInputHash(spec, cache.fleetInputs), objectCount: result.objectCount, bundleBytes, fileCount: result.fileCount,
+          inputHash: inputHash!, objectCount: result.objectCount, bundleBytes, fileCount: result.fileCount,
           ...(cache.schemas !== undefined ? { schemas: cache.schemas } : {}), digest: staged.digest,
         };
         const written = staged.changes.length + result.fileCount - staged.paths.length;

@@ -7,8 +7,11 @@ import type { ResolvedSiteSpec } from '../site/site-spec';
 export interface CachedSite {
   /** Hash of the site's resolved spec, of the fleet's settings and of the code that synthesized it. */
   readonly inputHash: string;
+  /** Objects the site synthesized to. */
   readonly objectCount: number;
+  /** Bytes of its Kubernetes bundle (`sites/<site>/`). */
   readonly bundleBytes: number;
+  /** Files it has in the output. */
   readonly fileCount: number;
   /** The fingerprint of the schemas the site's objects were checked against, when they were. */
   readonly schemas?: string;
@@ -18,9 +21,12 @@ export interface CachedSite {
 
 /** What a worker needs to decide whether a site can be reused. */
 export interface CacheCheck {
-  /** The fleet's settings, as `SynthCache.fleetInputs` has them. */
+  /** The fleet's settings as JSON (`SynthCache.checkFor`). */
   readonly fleetInputs: string;
-  /** The fingerprint of the schemas the run checks objects against, when it does. */
+  /**
+   * The fingerprint of the schemas the run checks objects against.
+   * @default - the run checks no schemas: a site checked against any (or none) is reused
+   */
   readonly schemas?: string;
 }
 
@@ -31,10 +37,11 @@ export function siteInputHash(spec: ResolvedSiteSpec, fleetInputs: string): stri
 
 /**
  * Whether a cached site whose files were verified on disk (`SitePool.verifyFiles`) can be
- * reused: same inputs, and checked against the same schemas (any, when the run checks none).
+ * reused: same input hash (`siteInputHash`), and checked against the same schemas (any,
+ * when the run checks none).
  */
-export function isReusable(cached: CachedSite | undefined, spec: ResolvedSiteSpec, check: CacheCheck): cached is CachedSite {
-  if (!cached || cached.inputHash !== siteInputHash(spec, check.fleetInputs)) return false;
+export function isReusable(cached: CachedSite | undefined, inputHash: string, check: CacheCheck): cached is CachedSite {
+  if (!cached || cached.inputHash !== inputHash) return false;
   return check.schemas === undefined || cached.schemas === check.schemas;
 }
 

@@ -207,20 +207,15 @@ const DOCUMENT_MARKER = /^(?:---|\.\.\.)[ \t]/;
 function renderNumber(value: number): string {
   if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
   if (Object.is(value, -0)) return '-0.0';
-  let text = numberRenderings.get(value);
-  if (text === undefined) {
-    text = yaml.dump({ k: value }, DUMP_OPTIONS).slice(3, -1);
-    if (numberRenderings.size >= MAX_REMEMBERED) numberRenderings.clear();
-    numberRenderings.set(value, text);
-  }
-  return text;
+  return remembered(numberRenderings, value, () => yaml.dump({ k: value }, DUMP_OPTIONS).slice(3, -1));
 }
 
-function remembered<T>(memory: Map<string, T>, key: string, render: () => T): T {
+/** A rendering from `memory`, or rendered and remembered (long strings are rendered every time). */
+function remembered<K extends string | number, T>(memory: Map<K, T>, key: K, render: () => T): T {
   let result = memory.get(key);
   if (result === undefined) {
     result = render();
-    if (key.length <= MAX_REMEMBERED_LENGTH) {
+    if (typeof key !== 'string' || key.length <= MAX_REMEMBERED_LENGTH) {
       if (memory.size >= MAX_REMEMBERED) memory.clear();
       memory.set(key, result);
     }

@@ -6,8 +6,11 @@ import type { ContainerBudget, Tier } from '../../site/tier';
 
 /** A one-replica Deployment whose pod owns one volume claim (a cache, an outbox). */
 export interface ClaimDeploymentOptions {
+  /** Name of the Deployment. */
   readonly name: string;
+  /** Its namespace. */
   readonly namespace: string;
+  /** Labels of the Deployment and its pods, and its selector. */
   readonly labels: Readonly<Record<string, string>>;
   /** Tier the pod is placed on. */
   readonly tier: Tier;
