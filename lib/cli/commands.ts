@@ -2,6 +2,7 @@ import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { OutputFile } from '../private/manifests';
 import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../private/output-writer';
+import { checkSharedControlPlane } from '../convergence/check-shared-control-plane';
 import { formatProblem } from '../private/problems';
 import { EdgeFleet, FLEET_OUTPUT_DIRS, SITE_OUTPUT_ROOTS, siteOutputDirs } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
@@ -9,7 +10,7 @@ import type { Problem } from '../site/validation-error';
 import { Progress } from './progress';
 import { FleetSettings, SitePool } from './runner';
 import { describeSchemaOptions, SchemaOptions, schemaFingerprint } from './schema-options';
-import { fileDiff, JobMode, SiteReport } from './site-job';
+import { ConvergencePlan, fileDiff, JobMode, SiteReport } from './site-job';
 import { commitStagedSite, DirectoryMaker, discardStagedSite, FileChange } from './site-output';
 import { checkSiteSchemas } from './site-schemas';
 import { SynthCache } from './synth-cache';
@@ -126,7 +127,8 @@ async function runWithFleetCheck(mode: JobMode, options: CommandOptions, sites: 
   const pending = run(mode, options, sites);
   const fleetCheck = checkSiteSchemas(fleet, options.schemas);
   const reports = await pending;
-  return { reports, checked: [...reports, fleetCheck] };
+  const shared = { problems: checkSharedControlPlane(reports.flatMap((r) => (r.sharedControlPlane ? [r.sharedControlPlane] : []))) };
+  return { reports, checked: [...reports, fleetCheck, shared] };
 }
 
 function problemsOf(results: readonly CheckResult[]): Problem[] {
@@ -264,10 +266,23 @@ export async function diffCommand(options: CommandOptions): Promise<number> {
   return changes.length > 0 ? 1 : 0;
 }
 
+/** The cluster model of a site and each convergence check's verdict, as `plan` prints them. */
+function printConvergence(site: string, plan: ConvergencePlan, options: CommandOptions): void {
+  options.print(`${site}: cluster ${plan.cluster}`);
+  options.print(`  releases:      ${plan.releases.join(', ') || 'none'}`);
+  for (const [source, apis] of Object.entries(plan.servedApis)) options.print(`  serves (${source}): ${apis.join(', ')}`);
+  options.print(`  controllers:   ${plan.controllers.join(', ') || 'none'}`);
+  options.print(`  provides:      ${plan.provides.join(', ') || 'nothing'}`);
+  options.print(`  prerequisites: ${plan.prerequisites.join('; ') || 'none'}`);
+  for (const [check, verdict] of Object.entries(plan.checks)) {
+    options.print(`  ${`${check}:`.padEnd(14)} ${verdict === 'ok' ? 'ok' : `${verdict.length} problem${verdict.length === 1 ? '' : 's'}`}`);
+  }
+}
+
 /** plan: per site, objects by kind, images, requests against each node's allocatable, Pod Security per namespace. */
 export async function planCommand(options: CommandOptions): Promise<number> {
   const reports = await run('plan', options, options.sites);
-  const problems = problemsOf(reports);
+  const problems = [...problemsOf(reports), ...checkSharedControlPlane(reports.flatMap((r) => (r.sharedControlPlane ? [r.sharedControlPlane] : [])))];
   if (options.json) {
     options.print(JSON.stringify(reports.map((r) => ({ site: r.site, problems: r.problems, ...r.plan }))));
     return problems.length > 0 ? 1 : 0;
@@ -275,6 +290,8 @@ export async function planCommand(options: CommandOptions): Promise<number> {
   for (const report of reports) {
     if (!report.plan) continue;
     const plan = report.plan;
+    if (plan.convergence) printConvergence(report.site, plan.convergence, options);
+    if (report.problems.length > 0) continue;
     options.print(`${report.site}: ${report.objectCount} objects, bundle ${(report.bundleBytes / 1024).toFixed(1)} KiB`);
     options.print(`  objects:    ${Object.entries(plan.objectsByKind).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     options.print(`  images:     ${plan.images.join(', ') || 'none'}`);

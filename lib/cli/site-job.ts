@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import type { SharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
+import { controllerOfImage } from '../convergence/controllers';
+import type { ConvergenceReport } from '../convergence/convergence';
 import { fitWorkloads } from '../node/capacity';
+import { formatProblem } from '../private/problems';
 import { imagesOf } from '../private/images';
 import { apiObjectsOf } from '../private/manifests';
 import { formatBytes, formatCpuMillis } from '../private/quantity';
@@ -48,8 +52,27 @@ export interface NodePlan {
   readonly pods: { readonly requested: number; readonly max: number };
 }
 
+/** A site's cluster model and convergence verdicts as `plan` shows them. */
+export interface ConvergencePlan {
+  /** Kubernetes version and distribution, e.g. `k3s, Kubernetes 1.30`. */
+  readonly cluster: string;
+  /** The platform layer's Helm releases (`chart version (namespace)`), the hub's marked. */
+  readonly releases: readonly string[];
+  /** Served custom resource APIs by what serves them. */
+  readonly servedApis: Readonly<Record<string, readonly string[]>>;
+  /** The known controllers that run on the cluster, with where they come from. */
+  readonly controllers: readonly string[];
+  /** Metrics APIs and extended resources, with what serves them. */
+  readonly provides: readonly string[];
+  /** The declared prerequisites, with their reasons. */
+  readonly prerequisites: readonly string[];
+  /** Per check: `ok`, or its problems. */
+  readonly checks: Readonly<Record<string, 'ok' | readonly string[]>>;
+}
+
 /** A site as `plan` shows it. */
 export interface SitePlan {
+  readonly convergence?: ConvergencePlan;
   readonly objectsByKind: Record<string, number>;
   readonly images: string[];
   readonly nodes: NodePlan[];
@@ -88,6 +111,11 @@ export interface SiteReport {
   readonly warnings?: readonly string[];
   /** How many of the site's objects the schemas covered (when the run checks schemas). */
   readonly schemas?: SchemaCounts;
+  /**
+   * What the site writes into the hub's control plane, for the fleet-wide clash check.
+   * @default - the site runs its own control plane
+   */
+  readonly sharedControlPlane?: SharedControlPlaneFootprint;
 }
 
 /**
@@ -108,6 +136,7 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
     const bundleBytes = synthesis.files.filter((f) => f.path.startsWith('sites/')).reduce((n, f) => n + Buffer.byteLength(f.content), 0);
     const result = {
       ...empty, problems: [], objectCount: synthesis.objectCount, bundleBytes, fileCount: synthesis.files.length, ...counts,
+      ...(synthesis.sharedControlPlane ? { sharedControlPlane: synthesis.sharedControlPlane } : {}),
       ...(synthesis.warnings.length > 0 ? { warnings: synthesis.warnings } : {}),
     };
     switch (context.mode) {
@@ -123,14 +152,37 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
       case 'diff':
         return { ...result, paths: synthesis.files.map((f) => f.path), changes: synthesis.files.flatMap((file) => fileDiff(context.outdir, file.path, file.content)) };
       case 'plan':
-        return { ...result, paths: synthesis.files.map((f) => f.path), plan: planSite(fleet, spec) };
+        return { ...result, paths: synthesis.files.map((f) => f.path), plan: { convergence: convergencePlan(synthesis.convergence), ...planSite(fleet, spec) } };
       case 'validate':
         return { ...result, paths: synthesis.files.map((f) => f.path) };
     }
   } catch (error) {
-    if (error instanceof EdgeValidationError) return { ...empty, problems: error.problems };
-    throw error;
+    if (!(error instanceof EdgeValidationError)) throw error;
+    // plan shows the cluster model and each check's verdict even when the site does not converge.
+    const convergence = context.mode === 'plan' ? fleet.convergenceOf(spec) : undefined;
+    return { ...empty, problems: error.problems, ...(convergence ? { plan: { convergence: convergencePlan(convergence), objectsByKind: {}, images: [], nodes: [], namespaces: {} } } : {}) };
   }
+}
+
+/** The plan's view of a cluster model and its verdicts. */
+export function convergencePlan(report: ConvergenceReport): ConvergencePlan {
+  const { model } = report;
+  const servedApis: Record<string, string[]> = {};
+  for (const crd of model.crds) (servedApis[crd.source] ??= []).push(`${crd.plural}.${crd.group} ${crd.versions.join(',')}`);
+  const controllers = new Map<string, string>();
+  for (const r of model.running) {
+    const controller = controllerOfImage(r.image);
+    if (controller && !controllers.has(controller.name)) controllers.set(controller.name, `${controller.name} (${r.source})`);
+  }
+  return {
+    cluster: `${model.distribution}, Kubernetes 1.${model.minor}`,
+    releases: model.releases.map((r) => `${r.stack === 'hub' ? 'hub: ' : ''}${r.chart} ${r.version} (${r.namespace})`),
+    servedApis: Object.fromEntries(Object.entries(servedApis).sort(([a], [b]) => a.localeCompare(b))),
+    controllers: [...controllers.values()].sort(),
+    provides: [...[...model.metricsApis].map(([api, by]) => `${api} by ${by}`), ...[...model.extendedResources].map(([r, by]) => `${r} by ${by}`)].sort(),
+    prerequisites: model.prerequisites.map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}: ${p.reason}`),
+    checks: Object.fromEntries(report.verdicts.map((v) => [v.check, v.problems.length === 0 ? 'ok' : v.problems.map(formatProblem)])),
+  };
 }
 
 /** How a file compares with the one in the output folder, as a unified diff; nothing when they are equal. */
@@ -142,7 +194,7 @@ export function fileDiff(outdir: string, path: string, content: string): FileCha
   return [{ path, kind: existing === undefined ? 'added' : 'changed', patch }];
 }
 
-function planSite(fleet: EdgeFleet, spec: ResolvedSiteSpec): SitePlan {
+function planSite(fleet: EdgeFleet, spec: ResolvedSiteSpec): Omit<SitePlan, 'convergence'> {
   const site = fleet.buildSite(spec);
   const objects = apiObjectsOf(site);
   const objectsByKind: Record<string, number> = {};

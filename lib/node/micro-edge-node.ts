@@ -1,10 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { nodeMembership, runsEdgeCore } from '../flavors/flavor-labels';
+import { runsEdgeCore } from '../flavors/flavor-labels';
 import { k3sCredentialsDropIn, k3sEtcdSnapshotConfig, k3sRegistries, k3sSiteConfig, k3sTierConfig, nodeMirrors } from '../private/k3s-config';
 import { containerdMirrorHosts, kubeletConfiguration, kubeletEnvironment } from '../private/kubelet-config';
-import { registrationLabels } from '../private/node-config';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { clusterNodeLabels, nodeAllocatable, registrationLabels } from '../private/node-config';
 import { toYaml } from '../private/yaml';
 import { EdgeSite } from '../site/edge-site';
 import { placePods, PodPlacement } from '../site/placement';
@@ -95,14 +94,7 @@ export class MicroEdgeNode extends Construct {
 
   /** Labels the node carries once registered and patched (or put into its pool or group). */
   public get labels(): Readonly<Record<string, string>> {
-    const site = EdgeSite.of(this).spec;
-    const membership = nodeMembership(this.spec, site);
-    return {
-      ...registrationLabels(this.spec, site),
-      ...(membership ? { [membership.label]: membership.value } : {}),
-      'kubernetes.io/hostname': this.name,
-      [EDGE_ROLE_LABEL]: '',
-    };
+    return clusterNodeLabels(this.spec, EdgeSite.of(this).spec);
   }
 
   /** Pod placement on this node only. */
@@ -117,11 +109,7 @@ export class MicroEdgeNode extends Construct {
 
   /** What the node offers to pods: capacity minus kubelet reservations and the hard eviction threshold. */
   public get allocatable(): NodeAllocatable {
-    const kubelet = this.profile.kubelet;
-    const cpu = parseCpuMillis(this.spec.capacity.cpu)! - parseCpuMillis(kubelet.systemReserved.cpu)! - parseCpuMillis(kubelet.kubeReserved.cpu)!;
-    const memory = parseBytes(this.spec.capacity.memory)! - parseBytes(kubelet.systemReserved.memory)!
-      - parseBytes(kubelet.kubeReserved.memory)! - parseBytes(kubelet.evictionHard['memory.available'])!;
-    return { name: this.name, tier: this.tier, labels: this.labels, cpuMillis: Math.max(cpu, 0), memoryBytes: Math.max(memory, 0), maxPods: kubelet.maxPods };
+    return nodeAllocatable(this.spec, EdgeSite.of(this).spec);
   }
 
   /**

@@ -35,7 +35,7 @@ export class CrdSchemas {
    * CustomResourceDefinitions are ignored), once per process (or worker thread) and folder.
    *
    * @param dir the CRD folder
-   * @throws Error when the folder does not exist or two files define the same group/version/kind
+   * @throws Error when the folder does not exist or one file defines a group/version/kind twice
    */
   public static load(dir: string): CrdSchemas {
     const key = path.resolve(dir);
@@ -47,8 +47,12 @@ export class CrdSchemas {
     return schemas;
   }
 
-  /** `group/version/kind` -> schema. */
-  private readonly versions = new Map<string, CrdVersion>();
+  /**
+   * `group/version/kind` -> its schemas: one per file that defines it. The folder may hold the
+   * same CRD at several upstream releases (e.g. the one a pinned chart ships and the newest); a
+   * custom resource must then be valid against each, so it applies whichever the cluster runs.
+   */
+  private readonly versions = new Map<string, CrdVersion[]>();
   private readonly groupSet = new Set<string>();
   private readonly ajv: Ajv;
 
@@ -64,12 +68,12 @@ export class CrdSchemas {
         for (const v of doc.spec.versions ?? []) {
           if (v.served === false) continue;
           const key = `${group}/${v.name}/${names.kind}`;
-          const existing = this.versions.get(key);
-          if (existing) throw new Error(`${group}/${v.name} ${names.kind} is defined twice: ${existing.file} and ${rel}`);
+          const existing = this.versions.get(key) ?? [];
+          if (existing.some((e) => e.file === rel)) throw new Error(`${group}/${v.name} ${names.kind} is defined twice in ${rel}`);
           const root = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
           const schema = strictSchema(root, { crd: true, formats });
           schema.properties = { ...(schema.properties ?? {}), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: CRD_METADATA };
-          this.versions.set(key, { file: rel, schema });
+          this.versions.set(key, [...existing, { file: rel, schema }]);
         }
       }
     }
@@ -103,13 +107,17 @@ export class CrdSchemas {
     const identity = identityError(prefix, obj);
     if (identity) return [identity];
     const { group, version } = splitApiVersion(obj.apiVersion);
-    const entry = this.versions.get(`${group}/${version}/${obj.kind}`);
-    if (!entry) {
+    const entries = this.versions.get(`${group}/${version}/${obj.kind}`);
+    if (!entries) {
       const served = [...this.versions.keys()].filter((k) => k.startsWith(`${group}/`) && k.endsWith(`/${obj.kind}`)).map((k) => k.split('/')[1]);
       return [`${prefix}: ${obj.apiVersion} ${obj.kind} is not served by any CRD${served.length ? ` (served versions: ${served.join(', ')})` : ''}`];
     }
-    if (!entry.fn) entry.fn = this.ajv.compile(entry.schema);
-    const errors = entry.fn(obj) ? [] : formatErrors(prefix, obj, entry.fn.errors ?? []);
-    return [...errors, ...commonChecks(prefix, obj)];
+    const errors = entries.flatMap((entry) => {
+      entry.fn ??= this.ajv.compile(entry.schema);
+      if (entry.fn(obj)) return [];
+      const found = formatErrors(prefix, obj, entry.fn.errors ?? []);
+      return entries.length > 1 ? found.map((e) => `${e} (CRD ${entry.file})`) : found;
+    });
+    return [...new Set(errors), ...commonChecks(prefix, obj)];
   }
 }

@@ -41,7 +41,12 @@ export function validateConstructs(root: IConstruct): Problem[] {
 
 /** The resolved JSON of every API object under `root`, in construct order. */
 export function apiObjectsOf(root: IConstruct): any[] {
-  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => resolvedJson(o));
+  return apiObjectEntriesOf(root).map((e) => e.object);
+}
+
+/** Every API object under `root` with its construct path, in construct order. */
+export function apiObjectEntriesOf(root: IConstruct): { path: string; object: any }[] {
+  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => ({ path: o.node.path, object: resolvedJson(o) }));
 }
 
 /** The file a Kubernetes object is written to inside its site's folder. */

@@ -1,7 +1,9 @@
 import { EDGE_WORKER_LABEL, NODE_POOL_LABEL, nodeMembership } from '../flavors/flavor-labels';
+import type { NodeAllocatable } from '../node/capacity';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
+import { parseBytes, parseCpuMillis } from './quantity';
 import type { KubeletProfile, Reservation } from '../site/tier';
-import { EDGE_TAINT_KEY, tierProfile } from '../site/tier';
+import { EDGE_ROLE_LABEL, EDGE_TAINT_KEY, tierProfile } from '../site/tier';
 
 /**
  * The node-level settings of a node as plain data, shared by the k3s config
@@ -33,6 +35,26 @@ export function registrationLabels(node: ResolvedNodeSpec, site: ResolvedSiteSpe
   }
   Object.assign(labels, node.labels);
   return sortKeys(labels);
+}
+
+/** Labels a node carries once registered and patched (or put into its pool or group). */
+export function clusterNodeLabels(node: ResolvedNodeSpec, site: ResolvedSiteSpec): Record<string, string> {
+  const membership = nodeMembership(node, site);
+  return {
+    ...registrationLabels(node, site),
+    ...(membership ? { [membership.label]: membership.value } : {}),
+    'kubernetes.io/hostname': node.name,
+    [EDGE_ROLE_LABEL]: '',
+  };
+}
+
+/** What a node offers to pods: capacity minus kubelet reservations and the hard eviction threshold. */
+export function nodeAllocatable(node: ResolvedNodeSpec, site: ResolvedSiteSpec): NodeAllocatable {
+  const kubelet = tierProfile(node.tier).kubelet;
+  const cpu = parseCpuMillis(node.capacity.cpu)! - parseCpuMillis(kubelet.systemReserved.cpu)! - parseCpuMillis(kubelet.kubeReserved.cpu)!;
+  const memory = parseBytes(node.capacity.memory)! - parseBytes(kubelet.systemReserved.memory)!
+    - parseBytes(kubelet.kubeReserved.memory)! - parseBytes(kubelet.evictionHard['memory.available'])!;
+  return { name: node.name, tier: node.tier, labels: clusterNodeLabels(node, site), cpuMillis: Math.max(cpu, 0), memoryBytes: Math.max(memory, 0), maxPods: kubelet.maxPods };
 }
 
 /** The kubelet profile of the node's tier. */

@@ -15,13 +15,14 @@ import { cidrProblem } from './network';
 import { childPath, Problems } from './problems';
 import { readApp } from './read-app';
 import { readNode } from './read-node';
+import { readPrerequisites } from './read-prerequisites';
 import { describe, MappingReader } from './reader';
 
 export const SITE_KEYS = [
   'name', 'location', 'tier', 'region', 'zone', 'kubernetesVersion', 'cluster', 'nodes', 'network', 'connectivity',
-  'registryMirror', 'namespaces', 'apps', 'components', 'terraform',
+  'registryMirror', 'namespaces', 'apps', 'components', 'terraform', 'prerequisites',
 ];
-export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror', 'components'];
+export const DEFAULTS_KEYS = ['tier', 'region', 'kubernetesVersion', 'cluster', 'network', 'connectivity', 'registryMirror', 'components', 'prerequisites'];
 const NETWORK_KEYS = ['siteCidrs', 'cloudCidrs', 'cni'];
 const CONNECTIVITY_KEYS = ['offlineTolerance', 'syncInterval'];
 const MIRROR_KEYS = ['endpoint', 'registries', 'caFile'];
@@ -80,7 +81,10 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
   const terraform = r.has('terraform') || fleet.terraform
     ? readSiteTerraformSettings(r.raw('terraform'), childPath(path, 'terraform'), problems, site.name, fleet.terraform)
     : undefined;
-  const resolved = { ...site, components: readComponents(r, site), ...(terraform ? { terraform } : {}) };
+  const prerequisites = readPrerequisites((value as Record<string, unknown>).prerequisites, childPath(path, 'prerequisites'), problems, defaults);
+  const resolved = {
+    ...site, components: readComponents(r, site), ...(terraform ? { terraform } : {}), ...(prerequisites.length > 0 ? { prerequisites } : {}),
+  };
   checkAirGapMirror(clusterReader, resolved);
   return name === undefined ? undefined : resolved;
 }

@@ -7,9 +7,13 @@ import { hubWithSiteFlavors } from '../node/hub-flavors';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
-import { SiteStackTemplates, TERRAFORM_DIR, terraformFiles } from '../terraform/terraform-files';
+import { HUB_STACK_NAME, SiteStackTemplates, TERRAFORM_DIR, terraformFiles, terraformStackFile } from '../terraform/terraform-files';
 import type { TerraformSettings } from '../terraform/terraform-settings';
-import { apiObjectsOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
+import { checkSharedControlPlane, SharedControlPlaneFootprint, sharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
+import { joinsHub } from '../convergence/cluster-model';
+import { checkConvergence, ConvergenceReport } from '../convergence/convergence';
+import type { SiteObject } from '../convergence/site-object';
+import { apiObjectEntriesOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
 import { Problem } from '../private/problems';
 import { EdgeSite } from './edge-site';
@@ -62,6 +66,14 @@ export interface SiteSynthesis {
    * `nodes/<site>/<node>/...` files, and the site's Flux objects in `gitops/flux/<site>/`.
    */
   readonly files: readonly OutputFile[];
+  /** The site's cluster model and the verdict of each convergence check. */
+  readonly convergence: ConvergenceReport;
+  /**
+   * What the site writes into the hub's control plane, for sites whose nodes join it; the
+   * fleet checks that no two such sites write the same object.
+   * @default - the site runs its own control plane
+   */
+  readonly sharedControlPlane?: SharedControlPlaneFootprint;
 }
 
 /** The whole fleet's output. */
@@ -148,20 +160,50 @@ export class EdgeFleet {
     const site = this.buildSite(spec);
     const problems: Problem[] = validateConstructs(site.node.root);
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const objects = apiObjectsOf(site);
+    const entries = apiObjectEntriesOf(site);
+    const objects = entries.map((e) => e.object);
     const manifests = manifestFiles(`sites/${spec.name}`, objects, problems);
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const gitOps = [...(this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : []), ...this.siteTerraformFiles(site.spec)];
+    const terraform = this.siteTerraformFiles(site.spec);
+    const gitOps = [...(this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : []), ...terraform];
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
     problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const images = imagesOf(objects);
+    const siteImages = imagesOf(objects);
+    const convergence = this.checkConvergence(site, entries, terraform, siteImages);
+    if (convergence.problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} does not converge`, convergence.problems);
+    const images = convergence.imageList;
     const nodeFiles: OutputFile[] = [
       { path: `nodes/${spec.name}/images.txt`, content: images.map((i) => `${i}\n`).join('') },
       ...site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
     ];
     const files = sortByPath([...bundle, ...nodeFiles, ...gitOps.filter((f) => !f.path.startsWith('sites/'))]);
-    return { site: spec.name, objectCount: objects.length, warnings: EdgeIsolation.warningsOf(site), files };
+    return {
+      site: spec.name, objectCount: objects.length, warnings: EdgeIsolation.warningsOf(site), files, convergence,
+      ...(joinsHub(site.spec) ? { sharedControlPlane: sharedControlPlaneFootprint(spec.name, entries, convergence.model.nodes) } : {}),
+    };
+  }
+
+  /**
+   * A site's cluster model and the verdict of every convergence check, without stopping at
+   * the first failing one (for `plan`); undefined when the site does not build.
+   */
+  public convergenceOf(spec: SiteSpec | ResolvedSiteSpec): ConvergenceReport | undefined {
+    try {
+      const site = this.buildSite(spec);
+      const entries = apiObjectEntriesOf(site);
+      return this.checkConvergence(site, entries, this.siteTerraformFiles(site.spec), imagesOf(entries.map((e) => e.object)));
+    } catch (error) {
+      if (error instanceof EdgeValidationError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The site's cluster model and every convergence check over it. */
+  private checkConvergence(site: EdgeSite, objects: readonly SiteObject[], terraform: readonly OutputFile[], siteImages: readonly string[]): ConvergenceReport {
+    const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content;
+    const hubStack = joinsHub(site.spec) ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
+    return checkConvergence({ spec: site.spec, objects, demands: site.workloadDemands, siteImages, ...(siteStack ? { siteStack } : {}), ...(hubStack ? { hubStack } : {}) });
   }
 
   /** The fleet-wide files that belong to no single site (the Fleet GitRepo, the cloud hub's stack). */
@@ -203,6 +245,7 @@ export class EdgeFleet {
         problems.push(...error.problems);
       }
     }
+    problems.push(...checkSharedControlPlane(sites.flatMap((s) => (s.sharedControlPlane ? [s.sharedControlPlane] : []))));
     if (problems.length > 0) throw new EdgeValidationError('The fleet did not synthesize', problems);
     return { sites, files: [...sites.flatMap((s) => s.files), ...this.fleetFiles()] };
   }

@@ -220,6 +220,12 @@ export interface SiteSpec {
    */
   readonly components?: SiteComponentsSpec;
   /**
+   * What the site's cluster has that neither the site folder nor the platform layer creates
+   * (credential Secrets, a CRD another team installs), so the convergence check can count on it.
+   * @default - none: nothing is assumed
+   */
+  readonly prerequisites?: readonly Prerequisite[];
+  /**
    * How Terraform reaches the site's cluster (when the inventory has a `terraform:` block).
    * @default - the fleet's `terraform.access`
    */
@@ -276,6 +282,8 @@ export interface ResolvedSiteSpec {
   readonly apps: readonly EdgeAppOptions[];
   /** As `SiteSpec.components`, with its default applied. */
   readonly components: SiteComponentsSpec;
+  /** As `SiteSpec.prerequisites`, with the fleet default's first. @default - none */
+  readonly prerequisites?: readonly Prerequisite[];
   /** As `SiteSpec.terraform`, with its default applied. */
   readonly terraform?: SiteTerraformSettings;
 }
@@ -298,6 +306,8 @@ export interface FleetDefaults {
   readonly registryMirror?: RegistryMirrorSpec;
   /** Components every site runs; a site's own block for a component replaces the fleet's. @default - none */
   readonly components?: SiteComponentsSpec;
+  /** Prerequisites every site's cluster has; a site's own list adds to them. @default - none */
+  readonly prerequisites?: readonly Prerequisite[];
 }
 
 /** An inventory file: fleet defaults and the sites. */
@@ -321,3 +331,25 @@ export interface Inventory {
 export const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
 export const DEFAULT_MIRRORED_REGISTRIES = ['docker.io', 'ghcr.io', 'quay.io', 'registry.k8s.io'];
 export const DEFAULT_CONNECTIVITY: Required<ConnectivitySpec> = { offlineTolerance: '24h', syncInterval: '5m' };
+
+/**
+ * Something a site's cluster has that neither the site folder nor the platform layer creates,
+ * declared by the user so the convergence check can count on it: a Secret with credentials
+ * (never written to Git), a CRD and controller installed by another team, an existing
+ * StorageClass. Nothing else is assumed.
+ */
+export interface Prerequisite {
+  /** Kind of the object, e.g. `Secret`, `StorageClass`, `CustomResourceDefinition`, `APIService`. */
+  readonly kind: string;
+  /**
+   * Name of the object (a CRD by `plural.group`, an APIService by `version.group`).
+   */
+  readonly name: string;
+  /**
+   * Namespace of a namespaced object.
+   * @default - a cluster-scoped object
+   */
+  readonly namespace?: string;
+  /** Why it exists and who provides it, shown in `plan`. */
+  readonly reason: string;
+}

@@ -1,0 +1,50 @@
+import type { Problem } from '../private/problems';
+import type { ModelNode } from './cluster-model';
+import { unschedulableReason } from './selectors';
+import { describeSiteObject } from './site-object';
+
+/** What one site writes into a control plane it shares with other sites. */
+export interface SharedControlPlaneFootprint {
+  readonly site: string;
+  /** `group/Kind namespace/name` of every object, with the construct path it comes from. */
+  readonly objects: readonly { readonly key: string; readonly path: string }[];
+  /** Every DaemonSet's pod spec, with where it is reported. */
+  readonly daemonSets: readonly { readonly path: string; readonly description: string; readonly spec: any }[];
+  /** The site's nodes. */
+  readonly nodes: readonly ModelNode[];
+}
+
+/** A site's footprint on a shared control plane, from its objects. */
+export function sharedControlPlaneFootprint(site: string, objects: readonly { path: string; object: any }[], nodes: readonly ModelNode[]): SharedControlPlaneFootprint {
+  return {
+    site, nodes,
+    objects: objects.map(({ path, object }) => ({ key: `${String(object.apiVersion).split('/').slice(0, -1).join('/') || 'core'}/${describeSiteObject(object)}`, path })),
+    daemonSets: objects.filter(({ object }) => object.kind === 'DaemonSet').map(({ path, object }) => ({ path, description: describeSiteObject(object), spec: object.spec?.template?.spec ?? {} })),
+  };
+}
+
+/**
+ * Sites whose nodes join one control plane (the hub's) never write the same object, and a
+ * DaemonSet of one site never runs on another site's nodes.
+ */
+export function checkSharedControlPlane(footprints: readonly SharedControlPlaneFootprint[]): Problem[] {
+  const problems: Problem[] = [];
+  const owners = new Map<string, string>();
+  for (const footprint of footprints) {
+    for (const { key, path } of footprint.objects) {
+      const owner = owners.get(key);
+      if (owner !== undefined && owner !== footprint.site) {
+        problems.push({ path, message: `${key.split('/').slice(1).join('/')} is also written by site ${owner}, which shares the hub's control plane: the two GitOps bundles would fight over one object` });
+      } else owners.set(key, footprint.site);
+    }
+  }
+  for (const footprint of footprints) {
+    for (const daemonSet of footprint.daemonSets) {
+      const foreign = footprints.filter((f) => f.site !== footprint.site).flatMap((f) => f.nodes).filter((node) => unschedulableReason(daemonSet.spec, node) === undefined);
+      if (foreign.length > 0) {
+        problems.push({ path: daemonSet.path, message: `${daemonSet.description} would also run on nodes of other sites of the shared control plane: ${foreign.map((n) => `${n.site}/${n.name}`).join(', ')}; select the site's own nodes (edge.site)` });
+      }
+    }
+  }
+  return problems;
+}

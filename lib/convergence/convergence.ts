@@ -1,0 +1,85 @@
+import type { WorkloadDemand } from '../node/capacity';
+import { clusterNodeLabels, nodeAllocatable, registrationTaint } from '../private/node-config';
+import type { Problem } from '../private/problems';
+import type { ResolvedSiteSpec } from '../site/site-spec';
+import { checkControllers, checkServed } from './check-apis';
+import { checkImages } from './check-images';
+import { checkReferences } from './check-references';
+import { checkScheduling } from './check-scheduling';
+import { ClusterModel, clusterModelOf, ModelNode } from './cluster-model';
+import type { SiteObject } from './site-object';
+
+/** The checks a site's convergence is proven by, in the order `plan` shows them. */
+export const CONVERGENCE_CHECKS = ['served', 'controllers', 'references', 'scheduling', 'images'] as const;
+/** One convergence check. */
+export type ConvergenceCheck = typeof CONVERGENCE_CHECKS[number];
+
+/** What one check found. */
+export interface ConvergenceVerdict {
+  readonly check: ConvergenceCheck;
+  readonly problems: readonly Problem[];
+}
+
+/** A site's cluster model and the verdict of every check against it. */
+export interface ConvergenceReport {
+  readonly model: ClusterModel;
+  readonly verdicts: readonly ConvergenceVerdict[];
+  /** Every problem of every check. */
+  readonly problems: readonly Problem[];
+  /** The air-gap image list the images check proved. */
+  readonly imageList: readonly string[];
+}
+
+/** What a site's convergence is checked from. */
+export interface ConvergenceInputs {
+  readonly spec: ResolvedSiteSpec;
+  /** The site's objects with their construct paths. */
+  readonly objects: readonly SiteObject[];
+  /** The capacity demands the site's constructs registered. */
+  readonly demands: readonly WorkloadDemand[];
+  /** The site's Terraform stack JSON. @default - no platform layer */
+  readonly siteStack?: string;
+  /** The hub's Terraform stack JSON, for sites that join the hub. @default - none */
+  readonly hubStack?: string;
+  /**
+   * The site's air-gap image list (`nodes/<site>/images.txt`).
+   * @default - the images of the site's objects and of its platform layer, as EdgeFleet writes it
+   */
+  readonly imageList?: readonly string[];
+  /** The images of the site's own objects. */
+  readonly siteImages: readonly string[];
+}
+
+/** The nodes of a site as the scheduler will see them, from its spec. */
+export function modelNodesOf(spec: ResolvedSiteSpec): ModelNode[] {
+  return spec.nodes.map((node) => {
+    const taint = registrationTaint(node);
+    return {
+      // The kubelet labels every node with its OS (edge nodes run Linux).
+      ...nodeAllocatable(node, spec), labels: { ...clusterNodeLabels(node, spec), 'kubernetes.io/os': 'linux' }, site: spec.name, taints: taint ? [taint] : [],
+      ...(node.accelerator ? { accelerator: { kind: node.accelerator.kind, count: node.accelerator.count ?? 1 } } : {}),
+    };
+  });
+}
+
+/**
+ * Proves that a site converges on the cluster it will really have: every kind is served, every
+ * custom resource has a controller, every reference resolves, every pod can be scheduled, every
+ * image is in the air-gap list.
+ */
+export function checkConvergence(inputs: ConvergenceInputs): ConvergenceReport {
+  const model = clusterModelOf({
+    spec: inputs.spec, objects: inputs.objects.map((o) => o.object), nodes: modelNodesOf(inputs.spec),
+    ...(inputs.siteStack ? { siteStack: inputs.siteStack } : {}), ...(inputs.hubStack ? { hubStack: inputs.hubStack } : {}),
+  });
+  const imageList = inputs.imageList ?? [...new Set([...inputs.siteImages, ...model.platformImages])].sort();
+  const stackPath = `${inputs.spec.name}/terraform`;
+  const verdicts: ConvergenceVerdict[] = [
+    { check: 'served', problems: [...model.unknownCharts.map((message) => ({ path: stackPath, message })), ...checkServed(model, inputs.objects)] },
+    { check: 'controllers', problems: checkControllers(model, inputs.objects) },
+    { check: 'references', problems: checkReferences(model, inputs.objects) },
+    { check: 'scheduling', problems: checkScheduling(model, inputs.objects, inputs.demands) },
+    { check: 'images', problems: checkImages(model, inputs.spec, inputs.siteImages, imageList, inputs.spec.name) },
+  ];
+  return { model, verdicts, problems: verdicts.flatMap((v) => v.problems), imageList };
+}

@@ -1,0 +1,40 @@
+import { podTemplateOf } from '../policy/pod-security';
+
+/** A pod template inside an object, with its path in the object. */
+export interface PodTemplate {
+  readonly metadata?: any;
+  readonly spec: any;
+  /** Path of the template in the object, e.g. `spec.template`. */
+  readonly path: string;
+  /** How many pods of it run: undefined for one per eligible node (a DaemonSet). */
+  readonly replicas?: number;
+}
+
+/**
+ * Every pod template an object carries: a workload's own, and the Deployment templates inside
+ * a YurtAppSet (one per pool) or an EdgeApplication, which their controllers turn into pods.
+ */
+export function podTemplatesOf(object: any): PodTemplate[] {
+  const own = podTemplateOf(object);
+  if (own) return [{ ...own, ...(object.kind === 'DaemonSet' ? {} : { replicas: replicasOf(object) }) }];
+  if (object?.kind === 'YurtAppSet') {
+    const template = object.spec?.workload?.workloadTemplate?.deploymentTemplate?.spec?.template;
+    return template?.spec ? [{ metadata: template.metadata, spec: template.spec, path: 'spec.workload.workloadTemplate.deploymentTemplate.spec.template' }] : [];
+  }
+  if (object?.kind === 'EdgeApplication') {
+    return (object.spec?.workloadTemplate?.manifests ?? []).flatMap((m: any, i: number) => (m?.spec?.template?.spec
+      ? [{ metadata: m.spec.template.metadata, spec: m.spec.template.spec, path: `spec.workloadTemplate.manifests[${i}].spec.template` }] : []));
+  }
+  return [];
+}
+
+/** The images a template's containers run. */
+export function imageOfTemplate(template: PodTemplate): string[] {
+  return [...(template.spec.initContainers ?? []), ...(template.spec.containers ?? [])]
+    .map((c: any) => c.image).filter((i: unknown): i is string => typeof i === 'string');
+}
+
+function replicasOf(object: any): number {
+  if (object.kind === 'CronJob' || object.kind === 'Job') return object.spec?.parallelism ?? object.spec?.jobTemplate?.spec?.parallelism ?? 1;
+  return typeof object.spec?.replicas === 'number' ? object.spec.replicas : 1;
+}

@@ -1,0 +1,18 @@
+/** One object of a site's output with the construct path it was written from. */
+export interface SiteObject {
+  /** Construct path, where a problem with the object is reported. */
+  readonly path: string;
+  /** The object as written (resolved JSON). */
+  readonly object: any;
+}
+
+/** `Kind namespace/name` or `Kind name`, how messages name an object. */
+export function describeSiteObject(object: any): string {
+  const ns = object.metadata?.namespace;
+  return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name}`;
+}
+
+/** The API group of an apiVersion (`''` for the core group). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
