@@ -55,6 +55,8 @@ export * from './monitoring/edge-prometheus';
 export * from './monitoring/fluent-bit';
 export * from './monitoring/edge-alert-rules';
 export * from './monitoring/edge-dashboard';
+export * from './monitoring/kube-state-metrics';
+export * from './monitoring/alert-evaluation';
 export * from './mec/mec-options';
 export * from './mec/mec-service';
 export * from './ai/ai-options';

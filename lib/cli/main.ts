@@ -10,6 +10,7 @@ import { FleetSettings, SitePool } from './runner';
 import { resolveSchemaOptions } from './schema-options';
 import { SynthCache } from './synth-cache';
 import { parseShard, selectSites, Shard } from './site-selection';
+import { hubAlertGroupsOf } from '../terraform/terraform-files';
 
 const USAGE = `Usage: cdk8s-edge <command> [options]
 
@@ -135,6 +136,8 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
     return await commands[command]({
       sites,
       fleet: fleetSettings(all),
+      // The hub evaluates the alerts of every agent-mode site of the inventory, selected or not.
+      ...(all.terraform?.hub ? { hubAlertGroups: hubAlertGroupsOf(all.sites) } : {}),
       wholeFleet: !names?.length && !shard,
       outdir,
       pool,

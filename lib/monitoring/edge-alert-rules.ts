@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
-import { edgeAlerts } from './private/alert-rules';
+import { edgeAlertGroup } from './alert-evaluation';
 
 /** The thresholds of the site's alerts, resolved (EdgeMonitoring fills them from `alerts`). */
 export interface EdgeAlertThresholds {
@@ -32,7 +32,9 @@ export interface EdgeAlertRulesProps extends EdgeAlertThresholds {
 /**
  * The site's alerts as a PrometheusRule for a Prometheus Operator: node NotReady,
  * node offline, CPU, memory, filesystem, crash-looping pods and (with remote
- * write) edge-to-cloud sync lag, with the thresholds from props.
+ * write) edge-to-cloud sync lag, with the thresholds from props. EdgeMonitoring
+ * emits it only with `prometheusOperator: true`, when an operator-managed
+ * Prometheus selecting its labels evaluates it.
  */
 export class EdgeAlertRules extends Construct {
   /** The PrometheusRule. */
@@ -40,17 +42,18 @@ export class EdgeAlertRules extends Construct {
 
   public constructor(scope: Construct, id: string, props: EdgeAlertRulesProps) {
     super(scope, id);
+    const group = edgeAlertGroup(props);
     this.rule = new PrometheusRule(this, 'Rule', {
       metadata: { name: 'edge-site-alerts', namespace: props.namespace, labels: { ...props.labels } },
       spec: {
         groups: [{
-          name: 'edge-site',
-          rules: edgeAlerts(props).map((a) => ({
-            alert: a.alert,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
-            for: a.for,
-            labels: { severity: a.severity },
-            annotations: { summary: a.summary, description: a.description },
+          name: group.name,
+          rules: group.rules.map((r) => ({
+            alert: r.alert,
+            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+            for: r.for,
+            labels: { ...r.labels },
+            annotations: { ...r.annotations },
           })),
         }],
       },

@@ -9,10 +9,12 @@ import { resolveBudget } from '../private/resources';
 import { parseDurationSeconds } from '../private/duration';
 import { EdgeSite } from '../site/edge-site';
 import { Tier, tierProfile } from '../site/tier';
+import { alertEvaluator, AlertEvaluator, alertThresholds, edgeAlertGroup } from './alert-evaluation';
 import { EdgeAlertRules } from './edge-alert-rules';
 import { EdgeDashboard } from './edge-dashboard';
 import { EdgePrometheus, PROMETHEUS_LABELS } from './edge-prometheus';
 import { FLUENT_BIT_HTTP_PORT, FLUENT_BIT_LABELS, FLUENT_BIT_METRICS_PATH, FluentBit } from './fluent-bit';
+import { KubeStateMetrics } from './kube-state-metrics';
 import { EdgeMonitoringOptions, ScrapeTarget } from './monitoring-options';
 import { NodeExporter } from './node-exporter';
 import { checkEdgeMonitoringOptions } from './private/monitoring-rules';
@@ -33,11 +35,14 @@ const SITE_MONITORING = new WeakMap<EdgeSite, EdgeMonitoring>();
 const PENDING_TARGETS = new WeakMap<EdgeSite, ScrapeTarget[]>();
 
 /**
- * A site's monitoring: node-exporter on every node, a Prometheus (agent with
- * remote write, or server with local retention) discovering edge nodes and edge
- * pods, Fluent Bit shipping logs with an on-disk buffer, and, for a Prometheus
- * Operator, ServiceMonitors, PodMonitors and a PrometheusRule with the site's
- * alerts, plus the edge-overview Grafana dashboard. One per site, in `monitoring`.
+ * A site's monitoring: node-exporter on every node, kube-state-metrics, a Prometheus
+ * (agent with remote write, or server with local retention) discovering edge nodes
+ * and edge pods, Fluent Bit shipping logs with an on-disk buffer, and the site's
+ * alerts where they are evaluated (see `alertEvaluator`): a rule file of the
+ * server-mode Prometheus, or, with `prometheusOperator: true`, ServiceMonitors,
+ * PodMonitors and a PrometheusRule for the operator-managed Prometheus; an
+ * agent-mode site's alerts are evaluated at the hub. Optionally the edge-overview
+ * Grafana dashboard. One per site, in `monitoring`.
  *
  * Other constructs register their metrics endpoints with
  * `EdgeMonitoring.registerScrapeTarget(this, target)`; it works whether the
@@ -73,11 +78,15 @@ export class EdgeMonitoring extends Construct {
   public readonly nodeExporter: NodeExporter;
   /** The site's Prometheus. */
   public readonly prometheus: EdgePrometheus;
+  /** kube-state-metrics, the source of the node and pod state alerts. */
+  public readonly kubeStateMetrics: KubeStateMetrics;
   /** Fluent Bit, when the site ships logs. */
   public readonly fluentBit?: FluentBit;
+  /** Where the site's alerts are evaluated. */
+  public readonly alertEvaluator: AlertEvaluator;
   /** The PrometheusRule, when Prometheus Operator objects are emitted. */
   public readonly alertRules?: EdgeAlertRules;
-  /** The Grafana dashboard, unless disabled. */
+  /** The Grafana dashboard, when enabled. */
   public readonly dashboard?: EdgeDashboard;
   private readonly targets: ScrapeTarget[] = [];
   private readonly operator: boolean;
@@ -91,7 +100,8 @@ export class EdgeMonitoring extends Construct {
     checkEdgeMonitoringOptions(props, site.spec, this.node.path, problems);
     throwIfProblems(problems, `EdgeMonitoring ${this.node.path} is invalid`);
     SITE_MONITORING.set(site, this);
-    this.operator = props.prometheusOperator ?? true;
+    this.operator = props.prometheusOperator ?? false;
+    this.alertEvaluator = alertEvaluator(props);
     this.operatorLabels = { ...props.operatorLabels };
     site.ensureNamespace(this.namespace);
 
@@ -114,7 +124,13 @@ export class EdgeMonitoring extends Construct {
       resources: resolveBudget(props.resources, tierProfile(tier).containerBudget),
       nodeExporterPort: this.nodeExporter.port,
       targets: () => this.targets,
+      rules: this.alertEvaluator === 'site' ? edgeAlertGroup(alertThresholds(props)) : undefined,
     });
+    // Two of the alerts read node and pod state, which only kube-state-metrics reports.
+    this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
+      namespace: this.namespace, tier, nodeName: props.node, resources: tierProfile(tier).containerBudget,
+    });
+    this.addScrapeTarget(this.kubeStateMetrics.scrapeTarget);
 
     if (props.logs) {
       const siteTier = site.spec.tier;
@@ -132,18 +148,10 @@ export class EdgeMonitoring extends Construct {
     }
     if (this.operator) {
       this.nodeExporterMonitor(props.scrapeInterval);
-      this.alertRules = new EdgeAlertRules(this, 'AlertRules', {
-        namespace: this.namespace,
-        labels: this.operatorLabels,
-        cpuPercent: props.alerts?.cpuPercent ?? 80,
-        memoryPercent: props.alerts?.memoryPercent ?? 85,
-        filesystemPercent: props.alerts?.filesystemPercent ?? 85,
-        syncLagSeconds: parsePrometheusDurationSeconds(props.alerts?.syncLag ?? '15m')!,
-        for: props.alerts?.for ?? '5m',
-        remoteWrite: props.remoteWrite !== undefined,
-      });
+      this.prometheusMonitor(props.scrapeInterval);
+      this.alertRules = new EdgeAlertRules(this, 'AlertRules', { namespace: this.namespace, labels: this.operatorLabels, ...alertThresholds(props) });
     }
-    if (props.dashboard ?? true) this.dashboard = new EdgeDashboard(this, 'Dashboard', { namespace: this.namespace });
+    if (props.dashboard ?? false) this.dashboard = new EdgeDashboard(this, 'Dashboard', { namespace: this.namespace });
 
     for (const target of PENDING_TARGETS.get(site) ?? []) this.addScrapeTarget(target);
     PENDING_TARGETS.delete(site);
@@ -177,7 +185,7 @@ export class EdgeMonitoring extends Construct {
         spec: {
           selector: { matchLabels: { ...target.selector } },
           namespaceSelector: { matchNames: [target.namespace] },
-          endpoints: [{ port: target.port, path: target.path ?? '/metrics', ...(target.interval ? { interval: target.interval } : {}) }],
+          endpoints: [{ port: target.port, path: target.path ?? '/metrics', ...(target.interval ? { interval: target.interval } : {}), ...(target.honorLabels ? { honorLabels: true } : {}) }],
         },
       });
     } else if (this.operator) {
@@ -186,7 +194,7 @@ export class EdgeMonitoring extends Construct {
         spec: {
           selector: { matchLabels: { ...target.selector } },
           namespaceSelector: { matchNames: [target.namespace] },
-          podMetricsEndpoints: [{ port: target.port, path: target.path ?? '/metrics', ...(target.interval ? { interval: target.interval } : {}) }],
+          podMetricsEndpoints: [{ port: target.port, path: target.path ?? '/metrics', ...(target.interval ? { interval: target.interval } : {}), ...(target.honorLabels ? { honorLabels: true } : {}) }],
         },
       });
     }
@@ -205,6 +213,18 @@ export class EdgeMonitoring extends Construct {
         podSelector: { matchLabels: { ...target.selector } },
         policyTypes: ['Ingress'],
         ingress: [{ from: [{ namespaceSelector: namespaceNamed(this.namespace), podSelector: { matchLabels: { ...PROMETHEUS_LABELS } } }], ports: port }],
+      },
+    });
+  }
+
+  /** The site's own Prometheus, for the remote-write queue series of EdgeCloudSyncLag (job `prometheus`). */
+  private prometheusMonitor(interval: string | undefined): void {
+    new ServiceMonitor(this, 'PrometheusMonitor', {
+      metadata: { name: 'prometheus', namespace: this.namespace, labels: { ...this.operatorLabels } },
+      spec: {
+        selector: { matchLabels: { ...PROMETHEUS_LABELS } },
+        namespaceSelector: { matchNames: [this.namespace] },
+        endpoints: [{ port: 'http', ...(interval ? { interval } : {}) }],
       },
     });
   }

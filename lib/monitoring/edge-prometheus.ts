@@ -10,6 +10,7 @@ import type { SecretKeyReference } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
 import type { ContainerBudget, Tier } from '../site/tier';
+import type { AlertRuleGroup } from './alert-evaluation';
 import type { PrometheusMode, ScrapeTarget } from './monitoring-options';
 import { ciliumNodeEgress } from './private/cilium-egress';
 import { apiServerPeers, apiServerPorts, cloudPeers, nodePeers, urlPort } from './private/network-peers';
@@ -42,6 +43,12 @@ export interface EdgePrometheusProps {
   /** The scrape targets registered so far; read when the config is synthesized. */
   readonly targets: () => readonly ScrapeTarget[];
   /**
+   * Alert rules this Prometheus evaluates itself, from a rule file in the
+   * `prometheus-rules` ConfigMap (server mode only: an agent evaluates no rules).
+   * @default - none
+   */
+  readonly rules?: AlertRuleGroup;
+  /**
    * Container image, pinned.
    * @default 'quay.io/prometheus/prometheus:v3.5.0'
    */
@@ -54,6 +61,10 @@ export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v3.5.0';
 export const PROMETHEUS_LABELS: Readonly<Record<string, string>> = workloadLabels('prometheus');
 
 const CONFIG_DIR = '/etc/prometheus';
+/** Where the rule files are mounted; beside, not inside, the config mount (a ConfigMap mount hides what is below it). */
+const RULES_DIR = '/etc/prometheus-rules';
+/** File name of the site's rule group in the `prometheus-rules` ConfigMap. */
+export const PROMETHEUS_RULES_FILE = 'edge-site.yml';
 const DATA_DIR = '/prometheus';
 const TOKEN_DIR = '/etc/prometheus/secrets/remote-write';
 const PORT = 9090;
@@ -71,6 +82,8 @@ const RUN_AS = 65534;
 export class EdgePrometheus extends Construct {
   /** The rendered `prometheus.yml`, as synthesized. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** The rule file, when this Prometheus evaluates rules. */
+  public readonly rulesConfigMap?: k8s.KubeConfigMap;
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   /** The ClusterIP Service of the web port. */
@@ -84,7 +97,10 @@ export class EdgePrometheus extends Construct {
     const ns = props.namespace;
     const metadata = { name: 'prometheus', namespace: ns, labels: { ...PROMETHEUS_LABELS } };
     const tokenFile = props.remoteWrite?.bearerTokenSecret ? `${TOKEN_DIR}/${props.remoteWrite.bearerTokenSecret.key}` : undefined;
+    if (props.rules && props.mode !== 'server') throw new Error(`${this.node.path}: an agent-mode Prometheus evaluates no rules; use mode server or evaluate them where the samples are written`);
+    const rulesYaml = props.rules ? toYaml({ groups: [props.rules] }) : undefined;
     const renderConfig = () => toYaml(prometheusConfig({
+      ruleFiles: props.rules ? [`${RULES_DIR}/*.yml`] : undefined,
       site: site.spec,
       mode: props.mode,
       scrapeInterval: props.scrapeInterval,
@@ -108,6 +124,12 @@ export class EdgePrometheus extends Construct {
       metadata: { ...metadata, name: 'prometheus-config' },
       data: { 'prometheus.yml': Lazy.any({ produce: renderConfig }) },
     });
+    if (rulesYaml !== undefined) {
+      this.rulesConfigMap = new k8s.KubeConfigMap(this, 'Rules', {
+        metadata: { ...metadata, name: 'prometheus-rules' },
+        data: { [PROMETHEUS_RULES_FILE]: rulesYaml },
+      });
+    }
 
     const dataVolume: k8s.Volume = props.storageClassName
       ? { name: 'data', persistentVolumeClaim: { claimName: 'prometheus-data' } }
@@ -125,6 +147,7 @@ export class EdgePrometheus extends Construct {
     const secret = props.remoteWrite?.bearerTokenSecret;
     const volumes: k8s.Volume[] = [
       { name: 'config', configMap: { name: 'prometheus-config' } },
+      ...(rulesYaml !== undefined ? [{ name: 'rules', configMap: { name: 'prometheus-rules' } }] : []),
       dataVolume,
       ...(secret ? [{ name: 'remote-write-token', secret: { secretName: secret.secretName, items: [{ key: secret.key, path: secret.key }], defaultMode: 0o440 } }] : []),
     ];
@@ -142,8 +165,8 @@ export class EdgePrometheus extends Construct {
         template: {
           metadata: {
             labels: { ...PROMETHEUS_LABELS, 'edge.site': site.spec.name },
-            // Prometheus reads its config once: a new config rolls the pod.
-            annotations: { 'edge.cdk8s.io/config-sha256': Lazy.any({ produce: () => createHash('sha256').update(renderConfig()).digest('hex') }) },
+            // Prometheus reads its config and rules once: a new config or rule file rolls the pod.
+            annotations: { 'edge.cdk8s.io/config-sha256': Lazy.any({ produce: () => createHash('sha256').update(renderConfig() + (rulesYaml ?? '')).digest('hex') }) },
           },
           spec: {
             ...placePods({ tiers: [props.tier], nodeName: props.nodeName }),
@@ -165,6 +188,7 @@ export class EdgePrometheus extends Construct {
               readinessProbe: probe('/-/ready', 10),
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                ...(rulesYaml !== undefined ? [{ name: 'rules', mountPath: RULES_DIR, readOnly: true }] : []),
                 { name: 'data', mountPath: DATA_DIR },
                 ...(secret ? [{ name: 'remote-write-token', mountPath: TOKEN_DIR, readOnly: true }] : []),
               ],

@@ -134,21 +134,27 @@ export interface EdgeMonitoringOptions {
   /** Alert thresholds of the PrometheusRule. @default - the defaults of each threshold */
   readonly alerts?: MonitoringAlertOptions;
   /**
-   * Emit ServiceMonitor, PodMonitor and PrometheusRule objects for a Prometheus
-   * Operator; their CRDs must be installed on the site (the platform layer's
-   * monitoring stack installs them).
-   * @default true
+   * Also run an operator-managed Prometheus on the site and describe every scrape
+   * target to it: ServiceMonitors, PodMonitors and the PrometheusRule with the
+   * site's alerts, which that Prometheus then evaluates (instead of the site's own
+   * Prometheus or the hub). `platformFromSite` installs it (kube-prometheus-stack with
+   * the operator and one Prometheus selecting `operatorLabels`). Without it no
+   * operator object is written: nothing would act on them.
+   * @default false
    */
   readonly prometheusOperator?: boolean;
   /**
-   * Labels on the Prometheus Operator objects, for the operator's selectors
-   * (e.g. `release: kube-prometheus-stack`).
-   * @default - none
+   * Labels on the Prometheus Operator objects, which the operator-managed Prometheus
+   * selects them by (e.g. `release: kube-prometheus-stack`). Only with `prometheusOperator: true`.
+   * @default - none: that Prometheus selects every monitor and rule
    */
   readonly operatorLabels?: Readonly<Record<string, string>>;
   /**
-   * Emit the edge-overview Grafana dashboard as a ConfigMap for the Grafana sidecar.
-   * @default true
+   * Emit the edge-overview Grafana dashboard as a ConfigMap labelled
+   * `grafana_dashboard: "1"` for a Grafana dashboard sidecar on the site's cluster.
+   * The platform layer runs no Grafana (dashboards live where the hub's data is), so
+   * turn it on only where you run one (declare it as a prerequisite of the site).
+   * @default false
    */
   readonly dashboard?: boolean;
 }
@@ -186,4 +192,11 @@ export interface ScrapeTarget {
    * @default - the site's scrape interval
    */
   readonly interval?: string;
+  /**
+   * Keep the `namespace`, `pod` and `node` labels the target itself reports, for an
+   * exporter that describes other objects (kube-state-metrics); otherwise they are
+   * the scraped pod's own.
+   * @default false
+   */
+  readonly honorLabels?: boolean;
 }

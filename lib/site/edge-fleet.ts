@@ -7,7 +7,7 @@ import { hubWithSiteFlavors } from '../node/hub-flavors';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
-import { HUB_STACK_NAME, SiteStackTemplates, TERRAFORM_DIR, terraformFiles, terraformStackFile } from '../terraform/terraform-files';
+import { HUB_STACK_NAME, hubAlertGroupsOf, SiteStackTemplates, TERRAFORM_DIR, terraformFiles, terraformStackFile } from '../terraform/terraform-files';
 import type { TerraformSettings } from '../terraform/terraform-settings';
 import { checkSharedControlPlane, SharedControlPlaneFootprint, sharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
 import { joinsHub } from '../convergence/cluster-model';
@@ -20,6 +20,7 @@ import { EdgeSite } from './edge-site';
 import { loadInventoryFile } from './inventory';
 import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
 import { EdgeValidationError } from './validation-error';
+import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
 
 export type { OutputFile } from '../private/manifests';
 export type { WriteSummary } from '../private/output-writer';
@@ -47,6 +48,12 @@ export interface EdgeFleetProps {
    * @default - no Terraform is written
    */
   readonly terraform?: TerraformSettings;
+  /**
+   * The rule groups the hub's vmalert evaluates (the alerts of agent-mode sites), for
+   * a fleet built apart from some of its sites.
+   * @default - hubAlertGroupsOf(sites)
+   */
+  readonly hubAlertGroups?: readonly AlertRuleGroup[];
 }
 
 /** What one site synthesized to. */
@@ -210,7 +217,8 @@ export class EdgeFleet {
   public fleetFiles(): readonly OutputFile[] {
     this.fleetFileCache ??= [
       ...(this.gitOps ? fleetGitOpsFiles(this.gitOps) : []),
-      ...(this.terraform?.hub ? terraformFiles([], { settings: this.terraform }) : []),
+      // The hub's vmalert evaluates the alerts of the fleet's agent-mode sites.
+      ...(this.terraform?.hub ? terraformFiles([], { settings: this.terraform, hubAlertGroups: this.props.hubAlertGroups ?? hubAlertGroupsOf(this.props.sites) }) : []),
     ];
     return this.fleetFileCache;
   }

@@ -61,6 +61,20 @@ export interface HubReceiverOptions {
   readonly storageClassName?: string;
 }
 
+/**
+ * The hub's metrics receiver, and the evaluator of the alerts of every site whose
+ * Prometheus is an agent: vmalert reads VictoriaMetrics and writes the alert state
+ * (`ALERTS`, `ALERTS_FOR_STATE`) back to it.
+ */
+export interface HubMetricsReceiverOptions extends HubReceiverOptions {
+  /**
+   * URL of the Alertmanager vmalert sends firing alerts to (`https://…`, or an
+   * in-cluster `http://…` Service).
+   * @default - none: alerts are evaluated and recorded as `ALERTS` series, nobody is notified
+   */
+  readonly alertmanagerUrl?: string;
+}
+
 /** What the cloud hub runs; each part is opt-in. */
 export interface CloudHubOptions {
   /** How Terraform reaches the hub cluster. */
@@ -75,8 +89,12 @@ export interface CloudHubOptions {
   readonly openYurt?: boolean;
   /** The Rancher Fleet manager (CRDs and controllers) the sites' Fleet agents register with. @default false */
   readonly fleetManager?: boolean;
-  /** VictoriaMetrics as the Prometheus remote-write receiver (`/api/v1/write`). @default - none */
-  readonly metricsReceiver?: HubReceiverOptions;
+  /**
+   * VictoriaMetrics as the Prometheus remote-write receiver (`/api/v1/write`), with
+   * vmalert evaluating the alerts of the agent-mode sites on what it receives.
+   * @default - none
+   */
+  readonly metricsReceiver?: HubMetricsReceiverOptions;
   /** VictoriaLogs as the receiver of the sites' Fluent Bit `http` output (`/insert/jsonline`). @default - none */
   readonly logReceiver?: HubReceiverOptions;
 }

@@ -3,16 +3,24 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { throwIfProblems } from '../private/errors';
 import { childPath, Problems } from '../private/problems';
+import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
 import type { CloudHubOptions } from './cloud-hub-options';
 import type { TerraformStackOptions } from './cluster-platform';
 import { checkCloudHubOptions } from './private/hub-rules';
-import { cloudCoreValues, hubSpireValues, victoriaSingleValues } from './private/hub-values';
+import { cloudCoreValues, HUB_METRICS_RELEASE, hubSpireValues, victoriaSingleValues, vmAlertValues } from './private/hub-values';
 import { checkBackend, checkChartVersions, checkReleaseSettings } from './private/platform-rules';
 import { certManagerValues } from './private/platform-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
 
 /** Props of a CloudHubStack. */
-export interface CloudHubStackProps extends TerraformStackOptions, CloudHubOptions {}
+export interface CloudHubStackProps extends TerraformStackOptions, CloudHubOptions {
+  /**
+   * The alert rule groups vmalert evaluates on the metrics receiver: one per site
+   * whose Prometheus is an agent (`hubAlertGroups(sites)`; `terraformFiles` passes them).
+   * @default - none: vmalert runs with no rules
+   */
+  readonly alertGroups?: readonly AlertRuleGroup[];
+}
 
 /**
  * The cloud side of the fleet: each part is opt-in. The central SPIRE server that
@@ -60,7 +68,12 @@ export class CloudHubStack extends TerraformStack {
       add({ name: 'fleet', chart: 'fleet', namespace: 'cattle-fleet-system', dependsOn: [crds] });
     }
     if (props.metricsReceiver) {
-      add({ name: 'victoria-metrics', chart: 'victoria-metrics-single', namespace: 'monitoring', values: victoriaSingleValues(props.metricsReceiver) });
+      const receiver = add({ name: HUB_METRICS_RELEASE, chart: 'victoria-metrics-single', namespace: 'monitoring', values: victoriaSingleValues(props.metricsReceiver) });
+      // Agent-mode sites evaluate no rules: their alerts are evaluated here, on what they remote-write.
+      add({
+        name: 'vmalert', chart: 'victoria-metrics-alert', namespace: 'monitoring',
+        values: vmAlertValues(props.metricsReceiver, props.alertGroups ?? []), dependsOn: [receiver],
+      });
     }
     if (props.logReceiver) {
       add({ name: 'victoria-logs', chart: 'victoria-logs-single', namespace: 'logging', values: victoriaSingleValues(props.logReceiver) });

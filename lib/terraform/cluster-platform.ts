@@ -50,6 +50,20 @@ export interface MonitoringPlatformOptions {
    * @default '2d'
    */
   readonly retention?: string;
+  /**
+   * Labels the Prometheus server selects ServiceMonitors, PodMonitors and
+   * PrometheusRules by, in every namespace (`kube-prometheus-stack` mode only); the
+   * site's `operatorLabels`. An empty map selects every one.
+   * @default - the chart's own selection: objects labelled `release: kube-prometheus-stack`
+   */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+  /**
+   * Run the chart's kube-state-metrics and node-exporter (`kube-prometheus-stack` mode
+   * only). Off when the site's EdgeMonitoring runs its own (two node-exporters would
+   * both bind port 9100 of the host).
+   * @default true
+   */
+  readonly exporters?: boolean;
 }
 
 /** Longhorn on a site. */

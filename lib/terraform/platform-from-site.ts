@@ -7,7 +7,9 @@ import type { ClusterPlatform } from './cluster-platform';
  * says `cni: cilium` (k3s's flannel otherwise, nothing to install), cert-manager
  * with its CRDs on every site (the site's certificates and SPIRE rely on it), the
  * SPIRE CRDs and CSI driver when the site runs SpireEdge, the Prometheus Operator
- * when its monitoring uses the operator's objects, Longhorn when its local storage
+ * with one Prometheus that selects the site's monitors and rules only when its
+ * monitoring asks for them (`prometheusOperator: true`: otherwise no operator object
+ * is written and the operator would have nothing to act on), Longhorn when its local storage
  * asks for it, and the node count that sizes replicated controllers. Falco is not
  * installed from here: the RuntimeSecurity component runs it from the site's manifests.
  */
@@ -24,7 +26,14 @@ export function platformFromSite(site: ResolvedSiteSpec): ClusterPlatform {
         ...(spire.socketHostPath ? { socketHostPath: spire.socketHostPath } : {}),
       },
     } : {}),
-    ...(monitoring && monitoring.prometheusOperator !== false ? { monitoring: { mode: 'operator' as const } } : {}),
+    ...(monitoring?.prometheusOperator === true ? {
+      monitoring: {
+        mode: 'kube-prometheus-stack' as const,
+        selectorLabels: { ...monitoring.operatorLabels },
+        // The site's EdgeMonitoring runs node-exporter and kube-state-metrics and describes them with ServiceMonitors.
+        exporters: false,
+      },
+    } : {}),
     ...(localStorage?.provisioner === 'longhorn' ? { longhorn: { replicaCount: localStorage.replicas ?? longhornReplicas(site) } } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { addCloudHubStack, addEdgeClusterStack } from './terraform-files';
+import { addCloudHubStack, addEdgeClusterStack, hubAlertGroupsOf } from './terraform-files';
 import type { TerraformInventory } from './terraform-inventory';
 
 /**
@@ -11,6 +11,6 @@ import type { TerraformInventory } from './terraform-inventory';
 export function synthTerraformApp(inventory: TerraformInventory): void {
   const app = new App({ stackTraces: false });
   for (const site of inventory.sites) addEdgeClusterStack(app, site, inventory.options);
-  if (inventory.options.settings?.hub) addCloudHubStack(app, inventory.options.settings);
+  if (inventory.options.settings?.hub) addCloudHubStack(app, inventory.options.settings, hubAlertGroupsOf(inventory.sites));
   app.synth();
 }

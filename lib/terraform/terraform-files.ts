@@ -4,6 +4,8 @@ import { dns1123LabelProblem } from '../private/names';
 import { childPath, Problem, Problems } from '../private/problems';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError } from '../site/validation-error';
+import { AlertRuleGroup, hubAlertGroups } from '../monitoring/alert-evaluation';
+import type { EdgeMonitoringOptions } from '../monitoring/monitoring-options';
 import { CloudHubStack } from './cloud-hub-stack';
 import type { ClusterPlatform, GitOpsAgentOptions } from './cluster-platform';
 import { EdgeClusterStack, EdgeClusterStackProps } from './edge-cluster-stack';
@@ -46,6 +48,11 @@ export interface TerraformFilesOptions {
    * @default - every stack is built
    */
   readonly templates?: SiteStackTemplates;
+  /**
+   * The rule groups the hub's vmalert evaluates, for a hub built apart from its sites.
+   * @default - `hubAlertGroups` of the sites given
+   */
+  readonly hubAlertGroups?: readonly AlertRuleGroup[];
 }
 
 /**
@@ -71,7 +78,10 @@ export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: Terr
     if (reused !== undefined) files.push({ path: terraformStackFile(site.name), content: reused });
     else build(site.name, (root) => addEdgeClusterStack(root, site, options));
   }
-  if (options.settings?.hub) build(HUB_STACK_NAME, (root) => addCloudHubStack(root, options.settings!));
+  if (options.settings?.hub) {
+    const groups = options.hubAlertGroups ?? hubAlertGroupsOf(sites);
+    build(HUB_STACK_NAME, (root) => addCloudHubStack(root, options.settings!, groups));
+  }
   throwIfAny(problems);
   return files;
 }
@@ -181,12 +191,20 @@ function hasKeyWith(value: unknown, text: string): boolean {
   return Object.entries(value).some(([key, v]) => key.includes(text) || hasKeyWith(v, text));
 }
 
-/** The hub's stack (`_hub`) from the settings' `hub`; throws when there is none. */
-export function addCloudHubStack(scope: Construct, settings: TerraformSettings): CloudHubStack {
+/**
+ * The hub's stack (`_hub`) from the settings' `hub`; throws when there is none. Its
+ * vmalert evaluates `alertGroups` (`hubAlertGroupsOf(sites)`: the agent-mode sites' alerts).
+ */
+export function addCloudHubStack(scope: Construct, settings: TerraformSettings, alertGroups: readonly AlertRuleGroup[] = []): CloudHubStack {
   if (!settings.hub) throw new Error('the Terraform settings have no hub');
   return new CloudHubStack(scope, HUB_STACK_NAME, {
-    ...settings.hub, backend: settings.backend, releases: settings.releases, chartVersions: settings.chartVersions,
+    ...settings.hub, backend: settings.backend, releases: settings.releases, chartVersions: settings.chartVersions, alertGroups,
   });
+}
+
+/** The hub's rule groups for these sites: those whose Prometheus is an agent. */
+export function hubAlertGroupsOf(sites: readonly { readonly name: string; readonly components?: { readonly monitoring?: EdgeMonitoringOptions } }[]): AlertRuleGroup[] {
+  return hubAlertGroups(sites.map((s) => ({ name: s.name, monitoring: s.components?.monitoring })));
 }
 
 /** The fleet's agent on a platform that names none; Fleet clusters get the site's tier and region labels. */

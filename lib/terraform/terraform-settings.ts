@@ -51,6 +51,7 @@ const HUB_KEYS = ['access', 'certManager', 'spireServer', 'kubeEdge', 'openYurt'
 const HUB_SPIRE_KEYS = ['trustDomain', 'clusterName', 'serviceType', 'certManagerUpstream'];
 const KUBEEDGE_KEYS = ['chartRepository', 'advertiseAddresses', 'dnsNames'];
 const RECEIVER_KEYS = ['retention', 'storageSize', 'storageClassName'];
+const METRICS_RECEIVER_KEYS = [...RECEIVER_KEYS, 'alertmanagerUrl'];
 /** The one placeholder of a context template. */
 export const SITE_PLACEHOLDER = '{site}';
 
@@ -169,8 +170,12 @@ function readHub(r: MappingReader, problems: Problems): CloudHubOptions | undefi
     chartRepository: k.string('chartRepository'), advertiseAddresses: k.stringList('advertiseAddresses'), dnsNames: k.stringList('dnsNames'),
   }) : undefined;
   const receiver = (key: string) => {
-    const m = h.mapping(key, RECEIVER_KEYS);
-    return m ? compact({ retention: m.string('retention'), storageSize: m.string('storageSize'), storageClassName: m.string('storageClassName') }) : undefined;
+    const metrics = key === 'metricsReceiver';
+    const m = h.mapping(key, metrics ? METRICS_RECEIVER_KEYS : RECEIVER_KEYS);
+    return m ? compact({
+      retention: m.string('retention'), storageSize: m.string('storageSize'), storageClassName: m.string('storageClassName'),
+      ...(metrics ? { alertmanagerUrl: m.string('alertmanagerUrl') } : {}),
+    }) : undefined;
   };
   const hub = compact({
     access, certManager: h.boolean('certManager'), openYurt: h.boolean('openYurt'), fleetManager: h.boolean('fleetManager'),

@@ -31,8 +31,8 @@ export const CHARTS = {
   'spire-crds': { chart: 'spire-crds', repository: 'https://spiffe.github.io/helm-charts-hardened', version: '0.5.0' },
   /** SPIRE (SPIFFE hardened charts): the SPIFFE CSI driver at sites (SpireEdge runs the rest), the server at the hub. */
   'spire': { chart: 'spire', repository: 'https://spiffe.github.io/helm-charts-hardened', version: '0.29.0' },
-  /** Prometheus Operator, its CRDs and optionally the whole monitoring stack. */
-  'kube-prometheus-stack': { chart: 'kube-prometheus-stack', repository: 'https://prometheus-community.github.io/helm-charts', version: '88.6.5' },
+  /** Prometheus Operator, its CRDs and optionally the whole monitoring stack (88.5.3: the newest release whose chart facts are at hand). */
+  'kube-prometheus-stack': { chart: 'kube-prometheus-stack', repository: 'https://prometheus-community.github.io/helm-charts', version: '88.5.3' },
   /** Longhorn replicated block storage. */
   'longhorn': { chart: 'longhorn', repository: 'https://charts.longhorn.io', version: '1.11.0' },
   /** Falco runtime security (modern eBPF probe). */
@@ -58,6 +58,8 @@ export const CHARTS = {
   'yurt-manager': { chart: 'yurt-manager', repository: 'https://openyurtio.github.io/openyurt-helm', version: '1.4.2' },
   /** VictoriaMetrics single node: the hub's Prometheus remote-write receiver. */
   'victoria-metrics-single': { chart: 'victoria-metrics-single', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.12.4' },
+  /** vmalert: evaluates, at the hub, the alerts of the sites whose Prometheus is an agent, on the receiver's series. */
+  'victoria-metrics-alert': { chart: 'victoria-metrics-alert', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.47.0' },
   /** VictoriaLogs single node: the hub's receiver of the sites' Fluent Bit `http` output. */
   'victoria-logs-single': { chart: 'victoria-logs-single', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.11.7' },
 } as const satisfies Record<string, ChartSource>;

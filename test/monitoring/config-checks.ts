@@ -7,9 +7,9 @@
 import * as yaml from 'js-yaml';
 
 const PROMETHEUS_KEYS: Record<string, readonly string[]> = {
-  root: ['global', 'scrape_configs', 'remote_write'],
+  root: ['global', 'rule_files', 'scrape_configs', 'remote_write'],
   global: ['scrape_interval', 'scrape_timeout', 'evaluation_interval', 'external_labels'],
-  scrape: ['job_name', 'scrape_interval', 'scrape_timeout', 'metrics_path', 'static_configs', 'kubernetes_sd_configs', 'relabel_configs'],
+  scrape: ['job_name', 'honor_labels', 'scrape_interval', 'scrape_timeout', 'metrics_path', 'static_configs', 'kubernetes_sd_configs', 'relabel_configs'],
   sd: ['role', 'namespaces'],
   relabel: ['source_labels', 'separator', 'regex', 'target_label', 'replacement', 'action'],
   remote: ['name', 'url', 'remote_timeout', 'authorization', 'queue_config'],

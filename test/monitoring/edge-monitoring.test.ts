@@ -153,7 +153,7 @@ describe('EdgeMonitoring Fluent Bit', () => {
   });
 
   test('WHEN logs are shipped THEN Fluent Bit metrics are a scrape target with a PodMonitor', () => {
-    const monitor = findObject(monitored(LOGS).objects, 'PodMonitor', 'fluent-bit', 'monitoring');
+    const monitor = findObject(monitored({ ...LOGS, prometheusOperator: true }).objects, 'PodMonitor', 'fluent-bit', 'monitoring');
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/api/v2/metrics/prometheus' }]);
   });
 });
@@ -163,10 +163,10 @@ describe('EdgeMonitoring scrape targets', () => {
 
   test('WHEN a construct registers a target on a monitored site THEN a ServiceMonitor, a job and both NetworkPolicies are made', () => {
     const site = buildSite(microSite({ namespaces: ['vision'] }));
-    const monitoring = new EdgeMonitoring(site, 'Monitoring', REMOTE);
+    const monitoring = new EdgeMonitoring(site, 'Monitoring', { ...REMOTE, prometheusOperator: true });
     EdgeMonitoring.registerScrapeTarget(new Construct(site, 'Detector'), target);
     const objects = synthObjects(site);
-    expect(monitoring.scrapeTargets).toEqual([target]);
+    expect(monitoring.scrapeTargets).toEqual([monitoring.kubeStateMetrics.scrapeTarget, target]);
     expect(findObject(objects, 'ServiceMonitor', 'detector', 'vision').spec).toEqual({
       selector: { matchLabels: target.selector }, namespaceSelector: { matchNames: ['vision'] }, endpoints: [{ port: 'metrics', path: '/metrics' }],
     });
@@ -181,7 +181,7 @@ describe('EdgeMonitoring scrape targets', () => {
   test('WHEN a target is registered before the monitoring exists THEN it is scraped all the same', () => {
     const site = buildSite(microSite({ namespaces: ['vision'] }));
     EdgeMonitoring.registerScrapeTarget(new Construct(site, 'Detector'), target);
-    new EdgeMonitoring(site, 'Monitoring', REMOTE);
+    new EdgeMonitoring(site, 'Monitoring', { ...REMOTE, prometheusOperator: true });
     expect(findObject(synthObjects(site), 'ServiceMonitor', 'detector', 'vision')).toBeDefined();
   });
 
@@ -200,15 +200,20 @@ describe('EdgeMonitoring scrape targets', () => {
     expect(() => monitoring.addScrapeTarget(target)).toThrow(/scrape target vision\/detector is registered twice/);
   });
 
-  test('WHEN Prometheus Operator objects are switched off THEN no custom resource is emitted', () => {
-    const objects = monitored({ ...REMOTE, prometheusOperator: false }).objects;
-    expect(objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com'))).toEqual([]);
+  // Regression: ServiceMonitors, PodMonitors and the PrometheusRule were written with no Prometheus to select them.
+  test('WHEN no operator-managed Prometheus is asked for THEN no custom resource is emitted', () => {
+    for (const options of [REMOTE, { ...REMOTE, prometheusOperator: false }]) {
+      expect(monitored(options).objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com'))).toEqual([]);
+    }
   });
 
   test('WHEN operator labels are given THEN every Prometheus Operator object carries them', () => {
-    const objects = monitored({ ...REMOTE, operatorLabels: { release: 'kube-prometheus-stack' } }).objects;
+    const objects = monitored({ ...REMOTE, prometheusOperator: true, operatorLabels: { release: 'kube-prometheus-stack' } }).objects;
     const operatorObjects = objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com'));
-    expect(operatorObjects.map((o) => o.kind).sort()).toEqual(['PrometheusRule', 'ServiceMonitor']);
+    expect(operatorObjects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'PrometheusRule/edge-site-alerts', 'ServiceMonitor/kube-state-metrics', 'ServiceMonitor/node-exporter', 'ServiceMonitor/prometheus',
+    ]);
+    expect(findObject(objects, 'ServiceMonitor', 'kube-state-metrics', 'monitoring').spec.endpoints[0].honorLabels).toBe(true);
     for (const o of operatorObjects) expect(o.metadata.labels.release).toBe('kube-prometheus-stack');
   });
 

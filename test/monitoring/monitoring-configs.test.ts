@@ -1,5 +1,6 @@
 import { EdgeMonitoring } from '../../lib/monitoring/edge-monitoring';
 import type { EdgeMonitoringOptions } from '../../lib/monitoring/monitoring-options';
+import * as yaml from 'js-yaml';
 import { SiteSpec } from '../../lib';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 import { checkFluentBitConfig, checkPrometheusConfig, promqlProblem } from './config-checks';
@@ -27,7 +28,9 @@ describe('the Prometheus configuration', () => {
     expect(config.global).toEqual({
       scrape_interval: '30s', scrape_timeout: '10s', external_labels: { site: 'test-site', region: 'eu-central', zone: 'eu-central-1' },
     });
-    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'edge-nodes', 'edge-pods']);
+    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'edge-nodes', 'edge-pods', 'monitoring/kube-state-metrics']);
+    // An agent evaluates no rules.
+    expect(config.rule_files).toBeUndefined();
   });
 
   test('WHEN the scrape interval is shorter than 10s THEN the timeout follows it', () => {
@@ -119,7 +122,7 @@ describe('the Fluent Bit configuration', () => {
 
 describe('the alert rules', () => {
   function rules(options: EdgeMonitoringOptions): any[] {
-    return findObject(objectsOf(options), 'PrometheusRule', 'edge-site-alerts', 'monitoring').spec.groups[0].rules;
+    return findObject(objectsOf({ ...options, prometheusOperator: true }), 'PrometheusRule', 'edge-site-alerts', 'monitoring').spec.groups[0].rules;
   }
 
   test('WHEN monitoring remote-writes THEN every alert of the runbook is there with a PromQL-looking expression', () => {
@@ -146,10 +149,41 @@ describe('the alert rules', () => {
   test('WHEN the site does not remote-write THEN there is no sync lag alert', () => {
     expect(rules({ mode: 'server' }).map((r) => r.alert)).not.toContain('EdgeCloudSyncLag');
   });
+
+  // Regression: no rule_files were configured anywhere, so no alert was ever evaluated.
+  test('WHEN the Prometheus is a server THEN it evaluates the alerts from a mounted rule file and writes no PrometheusRule', () => {
+    const objects = objectsOf({ ...REMOTE, mode: 'server' });
+    const { config, problems } = checkPrometheusConfig(prometheusYaml(objects));
+    expect(problems).toEqual([]);
+    expect(config.rule_files).toEqual(['/etc/prometheus-rules/*.yml']);
+    const file = yaml.load(findObject(objects, 'ConfigMap', 'prometheus-rules', 'monitoring').data['edge-site.yml']) as any;
+    expect(file.groups.map((g: any) => g.name)).toEqual(['edge-site']);
+    expect(file.groups[0].rules.map((r: any) => r.alert)).toContain('EdgeNodeNotReady');
+    for (const r of file.groups[0].rules) expect(promqlProblem(r.expr)).toBeUndefined();
+    const pod = findObject(objects, 'Deployment', 'prometheus', 'monitoring').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'rules', configMap: { name: 'prometheus-rules' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'rules', mountPath: '/etc/prometheus-rules', readOnly: true });
+    expect(objects.some((o) => o.kind === 'PrometheusRule')).toBe(false);
+  });
+
+  // Regression: agent mode cannot evaluate rules; its alerts go to the hub, nothing is written locally.
+  test('WHEN the Prometheus is an agent THEN the site writes no rules at all', () => {
+    const objects = objectsOf(REMOTE);
+    expect(objects.some((o) => o.kind === 'PrometheusRule' || o.metadata.name === 'prometheus-rules')).toBe(false);
+  });
+
+  // Every alert reads only series a scrape of the site produces: kube-state-metrics' are scraped with their own labels.
+  test('WHEN an alert reads node or pod state THEN kube-state-metrics is scraped with honor_labels', () => {
+    const { config } = checkPrometheusConfig(prometheusYaml(objectsOf(REMOTE)));
+    const job = config.scrape_configs.find((j: any) => j.job_name === 'monitoring/kube-state-metrics');
+    expect(job.honor_labels).toBe(true);
+    const expr = rules(REMOTE).find((r) => r.alert === 'EdgeNodeNotReady').expr;
+    expect(expr).toContain('job=~"monitoring/kube-state-metrics|kube-state-metrics"');
+  });
 });
 
 describe('the Grafana dashboard', () => {
-  function dashboard(options: EdgeMonitoringOptions = REMOTE): { configMap: any; json: any } {
+  function dashboard(options: EdgeMonitoringOptions = { ...REMOTE, dashboard: true }): { configMap: any; json: any } {
     const configMap = findObject(objectsOf(options), 'ConfigMap', 'edge-site-overview-dashboard', 'monitoring');
     return { configMap, json: JSON.parse(configMap.data['edge-site-overview.json']) };
   }
@@ -174,7 +208,9 @@ describe('the Grafana dashboard', () => {
     expect(json.panels[1].fieldConfig.defaults.mappings[0].options['0'].text).toBe('Offline');
   });
 
-  test('WHEN the dashboard is switched off THEN there is no dashboard ConfigMap', () => {
+  // Regression: the dashboard ConfigMap was written for a Grafana sidecar that no cluster runs.
+  test('WHEN the dashboard is not asked for THEN there is no dashboard ConfigMap', () => {
+    expect(objectsOf(REMOTE).some((o) => o.metadata.name === 'edge-site-overview-dashboard')).toBe(false);
     expect(objectsOf({ ...REMOTE, dashboard: false }).some((o) => o.metadata.name === 'edge-site-overview-dashboard')).toBe(false);
   });
 

@@ -51,7 +51,8 @@ describe('EdgeMonitoring validation', () => {
     ['an alert threshold is above 100', { remoteWrite: REMOTE, alerts: { cpuPercent: 120 } }, `${AT}.alerts.cpuPercent: must be a percentage from 0 to 100, got 120`],
     ['an alert threshold is negative', { remoteWrite: REMOTE, alerts: { filesystemPercent: -5 } }, `${AT}.alerts.filesystemPercent: must be a percentage from 0 to 100, got -5`],
     ['the sync lag does not parse', { remoteWrite: REMOTE, alerts: { syncLag: 'soon' } }, `${AT}.alerts.syncLag: "soon" is not a Prometheus duration`],
-    ['an operator label is invalid', { remoteWrite: REMOTE, operatorLabels: { 'bad key!': 'x' } }, `${AT}.operatorLabels.bad key!: label key "bad key!" is invalid`],
+    ['an operator label is invalid', { remoteWrite: REMOTE, prometheusOperator: true, operatorLabels: { 'bad key!': 'x' } }, `${AT}.operatorLabels.bad key!: label key "bad key!" is invalid`],
+    ['operator labels are given without the operator', { remoteWrite: REMOTE, operatorLabels: { release: 'x' } }, `${AT}.operatorLabels: applies only with prometheusOperator: true`],
   ])('WHEN %s THEN the constructor reports it at its path', (_what, options, expected) => {
     const problems = problemsOf(options);
     expect(problems.some((p) => p.startsWith(expected))).toBe(true);

@@ -1,9 +1,10 @@
 /**
  * The alerts of an edge site, as data: the expressions of the operations runbook,
- * thresholds from props. Node-exporter series come from the site's own scrape
- * (`edge-nodes` job) or an operator's ServiceMonitor (`node-exporter` job); node
- * and pod state from kube-state-metrics, which the platform layer's monitoring
- * stack runs.
+ * thresholds from props. Every series they read is produced by a scrape of the
+ * site's own monitoring: node-exporter (`edge-nodes` job of the site's Prometheus,
+ * or the operator's `node-exporter` ServiceMonitor), kube-state-metrics (the site's
+ * KubeStateMetrics, job `monitoring/kube-state-metrics` or `kube-state-metrics`) and
+ * the site's Prometheus itself (job `prometheus`, for the remote-write queue).
  */
 
 import type { EdgeAlertThresholds } from '../edge-alert-rules';
@@ -24,60 +25,73 @@ export interface EdgeAlert {
   readonly description: string;
 }
 
+/** Job names of each source, in the site's Prometheus config and as an operator's monitors name them. */
 const NODE_JOBS = 'job=~"edge-nodes|node-exporter"';
+const KSM_JOBS = 'job=~"monitoring/kube-state-metrics|kube-state-metrics"';
+const PROMETHEUS_JOB = 'job="prometheus"';
 const REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs|ramfs"';
 
-/** The site's alerts. */
-export function edgeAlerts(t: EdgeAlertThresholds): EdgeAlert[] {
+/**
+ * The site's alerts. With `site`, every selector also matches `site="<site>"`: the
+ * hub evaluates each site's alerts on the remote-written series of all sites, which
+ * carry the site as the external label `site`. Aggregations keep `site`, so an alert
+ * evaluated at the hub says which site it is about (locally the label is absent and
+ * `by (site, …)` is the same as without it).
+ */
+export function edgeAlerts(t: EdgeAlertThresholds, site?: string): EdgeAlert[] {
+  const scope = site === undefined ? '' : `,site="${site.replace(/["\\]/g, '\\$&')}"`;
+  const node = `${NODE_JOBS}${scope}`;
+  const ksm = `${KSM_JOBS}${scope}`;
   const alerts: EdgeAlert[] = [
     {
       alert: 'EdgeNodeNotReady',
-      expr: 'sum by (node) (kube_node_status_condition{condition="Ready",status!="true"}) > 0',
+      expr: `sum by (site, node) (kube_node_status_condition{${ksm},condition="Ready",status!="true"}) > 0`,
       for: t.for, severity: 'critical',
       summary: 'Edge node {{ $labels.node }} is not Ready',
       description: 'The kubelet of {{ $labels.node }} reports NotReady or Unknown; its pods are not being managed.',
     },
     {
       alert: 'EdgeNodeOffline',
-      expr: `up{${NODE_JOBS}} == 0`,
+      expr: `up{${node}} == 0`,
       for: t.for, severity: 'critical',
       summary: 'Edge node {{ $labels.instance }} does not answer scrapes',
       description: 'node-exporter on {{ $labels.instance }} has not been reachable: the node is down, off the network, or node-exporter is not running.',
     },
     {
       alert: 'EdgeNodeHighCpu',
-      expr: `100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{${NODE_JOBS},mode="idle"}[5m]))) > ${t.cpuPercent}`,
+      expr: `100 * (1 - avg by (site, instance) (rate(node_cpu_seconds_total{${node},mode="idle"}[5m]))) > ${t.cpuPercent}`,
       for: t.for, severity: 'warning',
       summary: 'Edge node {{ $labels.instance }} CPU above ' + t.cpuPercent + '%',
       description: 'CPU of {{ $labels.instance }} is {{ $value | printf "%.0f" }}% busy; latency-critical workloads may miss their budget.',
     },
     {
       alert: 'EdgeNodeHighMemory',
-      expr: `100 * (1 - node_memory_MemAvailable_bytes{${NODE_JOBS}} / node_memory_MemTotal_bytes{${NODE_JOBS}}) > ${t.memoryPercent}`,
+      expr: `100 * (1 - node_memory_MemAvailable_bytes{${node}} / node_memory_MemTotal_bytes{${node}}) > ${t.memoryPercent}`,
       for: t.for, severity: 'warning',
       summary: 'Edge node {{ $labels.instance }} memory above ' + t.memoryPercent + '%',
       description: '{{ $value | printf "%.0f" }}% of the memory of {{ $labels.instance }} is in use; the kubelet evicts pods below 100Mi available.',
     },
     {
       alert: 'EdgeNodeFilesystemFull',
-      expr: `100 * (1 - node_filesystem_avail_bytes{${NODE_JOBS},${REAL_FILESYSTEMS}} / node_filesystem_size_bytes{${NODE_JOBS},${REAL_FILESYSTEMS}}) > ${t.filesystemPercent}`,
+      expr: `100 * (1 - node_filesystem_avail_bytes{${node},${REAL_FILESYSTEMS}} / node_filesystem_size_bytes{${node},${REAL_FILESYSTEMS}}) > ${t.filesystemPercent}`,
       for: t.for, severity: 'warning',
       summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} above ' + t.filesystemPercent + '% full',
       description: 'Offline buffers (logs, metrics, sync queues) grow on this disk while the uplink is down.',
     },
     {
       alert: 'EdgePodCrashLooping',
-      expr: 'max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1',
+      expr: `max_over_time(kube_pod_container_status_waiting_reason{${ksm},reason="CrashLoopBackOff"}[5m]) >= 1`,
       for: t.for, severity: 'warning',
       summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is crash looping',
       description: 'Container {{ $labels.container }} keeps restarting.',
     },
   ];
   if (t.remoteWrite) {
+    const prometheus = `${PROMETHEUS_JOB}${scope}`;
     alerts.push({
       alert: 'EdgeCloudSyncLag',
-      expr: '(max_over_time(prometheus_remote_storage_highest_timestamp_in_seconds[5m]) - ignoring(remote_name, url) group_right '
-        + `max_over_time(prometheus_remote_storage_queue_highest_sent_timestamp_seconds[5m])) > ${t.syncLagSeconds}`,
+      expr: `(max_over_time(prometheus_remote_storage_highest_timestamp_in_seconds{${prometheus}}[5m]) - ignoring(remote_name, url) group_right `
+        + `max_over_time(prometheus_remote_storage_queue_highest_sent_timestamp_seconds{${prometheus}}[5m])) > ${t.syncLagSeconds}`,
       for: t.for, severity: 'warning',
       summary: 'Edge-to-cloud sync is {{ $value | humanizeDuration }} behind',
       description: 'Remote write to the cloud is behind by more than the allowed lag: the uplink is down or too slow; samples wait in the WAL.',

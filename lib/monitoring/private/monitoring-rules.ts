@@ -31,6 +31,9 @@ export function checkEdgeMonitoringOptions(options: EdgeMonitoringOptions, site:
   checkResources(options.resources, at('resources'), problems);
   if (options.logs) checkLogs(options.logs, at('logs'), problems);
   checkAlerts(options, at('alerts'), problems);
+  if (options.operatorLabels !== undefined && options.prometheusOperator !== true) {
+    problems.add(at('operatorLabels'), 'applies only with prometheusOperator: true: without an operator-managed Prometheus no ServiceMonitor, PodMonitor or PrometheusRule is written for these labels to select');
+  }
   for (const [key, value] of Object.entries(options.operatorLabels ?? {})) {
     const problem = labelKeyProblem(key) ?? labelValueProblem(value);
     if (problem) problems.add(childPath(at('operatorLabels'), key), problem);

@@ -26,6 +26,8 @@ export interface KubernetesSdConfig {
 /** One scrape job. */
 export interface ScrapeConfig {
   readonly job_name: string;
+  /** Keep the scraped `namespace`, `pod` and `node` labels of an exporter that reports on other objects (kube-state-metrics). */
+  readonly honor_labels?: boolean;
   readonly scrape_interval?: string;
   readonly scrape_timeout?: string;
   readonly metrics_path?: string;
@@ -60,6 +62,8 @@ export interface PrometheusConfig {
     readonly evaluation_interval?: string;
     readonly external_labels: Record<string, string>;
   };
+  /** Rule files the server evaluates (server mode only: an agent evaluates no rules). */
+  readonly rule_files?: string[];
   readonly scrape_configs: ScrapeConfig[];
   readonly remote_write?: RemoteWriteConfig[];
 }
@@ -75,6 +79,8 @@ export interface PrometheusConfigInput {
   readonly nodeExporterPort: number;
   /** Endpoints other constructs registered. */
   readonly targets: readonly ScrapeTarget[];
+  /** Rule files to evaluate (glob patterns); server mode only. @default - none */
+  readonly ruleFiles?: readonly string[];
 }
 
 /** Label that marks a site's edge nodes (set from the cluster side). */
@@ -96,6 +102,7 @@ export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfig
       ...(input.mode === 'server' ? { evaluation_interval: input.scrapeInterval } : {}),
       external_labels: externalLabels,
     },
+    ...(input.ruleFiles && input.ruleFiles.length > 0 ? { rule_files: [...input.ruleFiles] } : {}),
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
       edgeNodesJob(input),
@@ -152,6 +159,7 @@ function targetJob(target: ScrapeTarget): ScrapeConfig {
   }));
   return {
     job_name: jobName(target),
+    ...(target.honorLabels ? { honor_labels: true } : {}),
     ...(target.interval ? { scrape_interval: target.interval } : {}),
     metrics_path: target.path ?? '/metrics',
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [target.namespace] } }],

@@ -40,7 +40,13 @@ export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problem
       if (problem) problems.add(childPath(childPath(kubeEdgePath, 'dnsNames'), i), problem);
     });
   }
-  if (hub.metricsReceiver) checkReceiver(hub.metricsReceiver, childPath(path, 'metricsReceiver'), problems);
+  if (hub.metricsReceiver) {
+    checkReceiver(hub.metricsReceiver, childPath(path, 'metricsReceiver'), problems);
+    const url = hub.metricsReceiver.alertmanagerUrl;
+    if (url !== undefined && !/^https?:\/\/[^\s@/]+(\/\S*)?$/.test(url)) {
+      problems.add(childPath(childPath(path, 'metricsReceiver'), 'alertmanagerUrl'), `${JSON.stringify(url)} is not an http(s) URL without credentials, e.g. http://alertmanager.monitoring:9093`);
+    }
+  }
   if (hub.logReceiver) checkReceiver(hub.logReceiver, childPath(path, 'logReceiver'), problems);
 }
 

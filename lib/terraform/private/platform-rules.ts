@@ -38,6 +38,15 @@ export function checkClusterPlatform(platform: ClusterPlatform, path: string, pr
       if (mode !== 'kube-prometheus-stack') problems.add(childPath(monitoringPath, 'retention'), 'applies to mode kube-prometheus-stack only (in operator mode the site\'s EdgeMonitoring keeps the samples)');
       else if (!PROMETHEUS_DURATION.test(monitoring.retention)) problems.add(childPath(monitoringPath, 'retention'), `${JSON.stringify(monitoring.retention)} is not a Prometheus duration such as 12h, 2d or 2w`);
     }
+    for (const key of ['selectorLabels', 'exporters'] as const) {
+      if (monitoring[key] !== undefined && mode !== 'kube-prometheus-stack') {
+        problems.add(childPath(monitoringPath, key), 'applies to mode kube-prometheus-stack only (in operator mode there is no Prometheus server to select or feed)');
+      }
+    }
+    for (const [key, value] of Object.entries(monitoring.selectorLabels ?? {})) {
+      const problem = labelKeyProblem(key) ?? labelValueProblem(value);
+      if (problem) problems.add(childPath(childPath(monitoringPath, 'selectorLabels'), key), problem);
+    }
   }
   if (platform.longhorn) {
     const max = Math.max(1, platform.nodeCount);

@@ -71,10 +71,27 @@ export function spireValues(spire: SpirePlatformOptions, siteName: string): Spir
   };
 }
 
+/** A label selector of the Prometheus CR the chart renders. */
+export interface LabelSelectorValues {
+  readonly matchLabels: Readonly<Record<string, string>>;
+}
+
+/** `prometheus.prometheusSpec` keys of kube-prometheus-stack 88.5.3 (../shared/charts/kube-prometheus-stack/88.5.3/values.yaml, from line 4216). */
+export interface PrometheusSpecValues {
+  readonly retention: string;
+  readonly replicas: 1;
+  readonly serviceMonitorSelectorNilUsesHelmValues?: false;
+  readonly serviceMonitorSelector?: LabelSelectorValues;
+  readonly podMonitorSelectorNilUsesHelmValues?: false;
+  readonly podMonitorSelector?: LabelSelectorValues;
+  readonly ruleSelectorNilUsesHelmValues?: false;
+  readonly ruleSelector?: LabelSelectorValues;
+}
+
 export interface KubePrometheusStackValues {
   readonly crds: { readonly enabled: true };
   readonly prometheusOperator: { readonly enabled: true };
-  readonly prometheus: { readonly enabled: boolean; readonly prometheusSpec?: { readonly retention: string; readonly replicas: 1 } };
+  readonly prometheus: { readonly enabled: boolean; readonly prometheusSpec?: PrometheusSpecValues };
   readonly alertmanager: { readonly enabled: false };
   readonly grafana: { readonly enabled: false };
   readonly kubeStateMetrics: { readonly enabled: boolean };
@@ -89,14 +106,23 @@ export interface KubePrometheusStackValues {
 
 export function kubePrometheusStackValues(monitoring: MonitoringPlatformOptions): KubePrometheusStackValues {
   const full = (monitoring.mode ?? 'operator') === 'kube-prometheus-stack';
+  const exporters = full && (monitoring.exporters ?? true);
+  const labels = monitoring.selectorLabels;
+  // With NilUsesHelmValues false the selectors below are used as given (an empty one selects everything);
+  // the namespace selectors keep the chart's default {}, every namespace.
+  const selectors = labels === undefined ? {} : {
+    serviceMonitorSelectorNilUsesHelmValues: false as const, serviceMonitorSelector: { matchLabels: { ...labels } },
+    podMonitorSelectorNilUsesHelmValues: false as const, podMonitorSelector: { matchLabels: { ...labels } },
+    ruleSelectorNilUsesHelmValues: false as const, ruleSelector: { matchLabels: { ...labels } },
+  };
   return {
     crds: { enabled: true },
     prometheusOperator: { enabled: true },
-    prometheus: full ? { enabled: true, prometheusSpec: { retention: monitoring.retention ?? '2d', replicas: 1 } } : { enabled: false },
+    prometheus: full ? { enabled: true, prometheusSpec: { retention: monitoring.retention ?? '2d', replicas: 1, ...selectors } } : { enabled: false },
     alertmanager: { enabled: false },
     grafana: { enabled: false },
-    kubeStateMetrics: { enabled: full },
-    nodeExporter: { enabled: full },
+    kubeStateMetrics: { enabled: exporters },
+    nodeExporter: { enabled: exporters },
     defaultRules: { create: full },
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
