@@ -13,10 +13,10 @@ import { checkSpireEdgeOptions, DEFAULT_IDENTITY_NAME, readSpireEdgeOptions } fr
 import { bundleRules, clusterGrant, CONTROLLER_MANAGER_RULES, LEADER_ELECTION_RULES, namespaceGrant, SERVER_ATTESTOR_RULES } from './private/spire-rbac';
 import { addSpireServer, BUNDLE_CONFIG_MAP, SPIRE_SERVER_LABELS } from './private/spire-server';
 import {
-  SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_SITE_NAMESPACE, SPIRE_HUB_TOKEN_SECRET, SPIRE_IGNORED_NAMESPACES,
+  SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_SITE_NAMESPACE, SPIRE_IGNORED_NAMESPACES,
 } from './spire-hub';
 
-export { SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_TOKEN_SECRET };
+export { SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT };
 
 /** Namespace of the SPIRE server and spire-controller-manager (Pod Security `restricted`). */
 export const SPIRE_SERVER_NAMESPACE = 'spire-server';
@@ -87,8 +87,8 @@ export interface SpireEdgeOptions {
    * at any address, on its port only. The hub attests the agents with this site's
    * `clusterName`, registers its ClusterSPIFFEIDs with a controller manager for this
    * cluster and publishes the trust bundle into `spire-system/spire-bundle`, acting in
-   * the site as the `spire-hub` ServiceAccount of `spire-system` (its token Secret
-   * `spire-hub-token` is filled by the control plane; see README "SPIRE").
+   * the site as the `spire-hub` ServiceAccount of `spire-system` (its token is issued
+   * out of band; see README "SPIRE").
    * @default - a SPIRE server (and spire-controller-manager) runs in the site
    */
   readonly hubServer?: SpireHubServer;
@@ -210,16 +210,12 @@ export class SpireEdge extends Construct {
    * The identity the hub's SPIRE server and its controller manager for this cluster
    * use here: the rights a site-local server has (k8s_psat's TokenReview, the
    * registrations, the bundle ConfigMap) plus the controller manager's leader-election
-   * Lease. Its token Secret carries no data: the control plane fills it, and the
+   * Lease. Its token is issued out of band (the site folder writes no Secret), and the
    * operator turns it into this cluster's kubeconfig in the hub's kubeconfig Secret.
    */
   private grantHub(): void {
     const account = { name: SPIRE_HUB_ACCOUNT, namespace: SPIRE_AGENT_NAMESPACE };
     new k8s.KubeServiceAccount(this, 'HubAccount', { metadata: { ...account } });
-    new k8s.KubeSecret(this, 'HubToken', {
-      metadata: { name: SPIRE_HUB_TOKEN_SECRET, namespace: SPIRE_AGENT_NAMESPACE, annotations: { 'kubernetes.io/service-account.name': SPIRE_HUB_ACCOUNT } },
-      type: 'kubernetes.io/service-account-token',
-    });
     clusterGrant(this, 'HubAttestor', 'edge-spire-hub', [...SERVER_ATTESTOR_RULES, ...CONTROLLER_MANAGER_RULES], account);
     namespaceGrant(this, 'HubBundle', 'spire-bundle-publisher', SPIRE_AGENT_NAMESPACE, bundleRules(BUNDLE_CONFIG_MAP), account);
     namespaceGrant(this, 'HubLeaderElection', 'spire-hub-leader-election', SPIRE_AGENT_NAMESPACE, LEADER_ELECTION_RULES, account);

@@ -37,13 +37,11 @@ export const SPIRE_CONTROLLER_CLASS = 'cdk8s-edge';
 export const SPIRE_IGNORED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'spire-system', 'spire-server'].map((ns) => `^${ns}$`);
 /**
  * The hub's SPIRE server and its controller manager for a site act in the site's
- * cluster as this ServiceAccount of `spire-system` (SpireEdge creates it, its RBAC
- * and its token Secret): the kubeconfig of each site in the hub's kubeconfig Secret
- * authenticates as it.
+ * cluster as this ServiceAccount of `spire-system` (SpireEdge creates it and its
+ * RBAC; its token is issued out of band): the kubeconfig of each site in the hub's
+ * kubeconfig Secret authenticates as it.
  */
 export const SPIRE_HUB_ACCOUNT = 'spire-hub';
-/** The long-lived token Secret of `spire-hub` that the control plane fills (SpireEdge writes it without data). */
-export const SPIRE_HUB_TOKEN_SECRET = 'spire-hub-token';
 
 /** A site with its inventory path, as the inventory reader keeps them. */
 export interface LocatedSite {

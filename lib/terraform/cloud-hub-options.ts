@@ -47,9 +47,9 @@ export interface HubSpireServerOptions {
   /**
    * Existing Secret in the hub's `spire-system` holding one kubeconfig per edge
    * cluster, keyed by its cluster name, each authenticating as the site's
-   * `spire-system/spire-hub` ServiceAccount (SpireEdge creates it, its RBAC and the
-   * token Secret `spire-hub-token`). Created out of band, so no credential ever
-   * enters the values or the Terraform state.
+   * `spire-system/spire-hub` ServiceAccount (SpireEdge creates it and its RBAC).
+   * Created out of band, with a token issued for that account, so no credential ever
+   * enters the site folder, the values or the Terraform state.
    * @default 'spire-edge-kubeconfigs'
    */
   readonly kubeConfigSecret?: string;

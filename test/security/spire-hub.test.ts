@@ -179,11 +179,9 @@ describe('SpireEdge in a hub-mode site', () => {
   new SpireEdge(site, 'Spire', { trustDomain: TD, hubServer: { address: 'spire.hub.example.com' } });
   const objects = synthObjects(site);
 
-  test('WHEN the hub acts in the site THEN its account has a token Secret the control plane fills, with no data in the output', () => {
-    const secret = findObject(objects, 'Secret', 'spire-hub-token', 'spire-system');
-    expect(secret).toMatchObject({ type: 'kubernetes.io/service-account-token', metadata: { annotations: { 'kubernetes.io/service-account.name': 'spire-hub' } } });
-    expect(secret.data).toBeUndefined();
-    expect(secret.stringData).toBeUndefined();
+  test('WHEN the hub acts in the site THEN the site folder writes its account but no Secret: the token is issued out of band', () => {
+    expect(findObject(objects, 'ServiceAccount', 'spire-hub', 'spire-system')).toBeDefined();
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   test('WHEN the hub controller manager elects a leader in the site THEN its account may keep a Lease in spire-system only', () => {
