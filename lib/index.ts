@@ -32,7 +32,7 @@ export {
   PolicyGate, type PolicyGateOptions, type PolicyRuleId, type PolicyViolation,
 } from './policy/policy-gate';
 export {
-  SpireEdge, type SpireEdgeOptions, type SpireEdgeProps, type SpireHubServer, type SpireIdentity, SPIRE_SERVER_NAMESPACE, SPIRE_AGENT_NAMESPACE, SPIRE_SERVER_IMAGE, SPIRE_AGENT_IMAGE, SPIRE_CONTROLLER_MANAGER_IMAGE, SPIRE_HUB_ACCOUNT, WORKLOAD_TYPE_LABEL,
+  SpireEdge, type SpireEdgeOptions, type SpireEdgeProps, type SpireHubServer, type SpireIdentity, SPIRE_SERVER_NAMESPACE, SPIRE_AGENT_NAMESPACE, SPIRE_SERVER_IMAGE, SPIRE_AGENT_IMAGE, SPIRE_CONTROLLER_MANAGER_IMAGE, SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, WORKLOAD_TYPE_LABEL,
 } from './security/spire-edge';
 export {
   EdgeCertificates, type EdgeCertificatesOptions, type EdgeCertificatesProps, type CertificatePolicy, type HostAddresses, type DeviceCertificate,

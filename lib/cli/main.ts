@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hubWithSiteFlavors } from '../node/hub-flavors';
+import { hubWithSpireSites } from '../security/spire-hub';
 import { loadInventoryFile, ResolvedInventory } from '../site/inventory';
 import { EdgeValidationError } from '../site/validation-error';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
@@ -44,7 +45,7 @@ Options:
  * files need no list of sites, and a run over some sites writes the same hub as a full one.
  */
 function fleetSettings(inventory: ResolvedInventory): FleetSettings {
-  const terraform = inventory.terraform?.hub ? { ...inventory.terraform, hub: hubWithSiteFlavors(inventory.terraform.hub, inventory.sites) } : inventory.terraform;
+  const terraform = inventory.terraform?.hub ? { ...inventory.terraform, hub: hubWithSpireSites(hubWithSiteFlavors(inventory.terraform.hub, inventory.sites), inventory.sites) } : inventory.terraform;
   return { ...(inventory.gitops ? { gitOps: inventory.gitops } : {}), ...(terraform ? { terraform } : {}) };
 }
 

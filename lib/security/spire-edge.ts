@@ -10,21 +10,24 @@ import { addAllowPolicy } from './private/network-allow';
 import { addSpireAgent, SPIRE_AGENT_ACCOUNT, SPIRE_AGENT_LABELS } from './private/spire-agent';
 import { CONTROLLER_CLASS, SPIRE_PORTS } from './private/spire-config';
 import { checkSpireEdgeOptions, DEFAULT_IDENTITY_NAME, readSpireEdgeOptions } from './private/spire-rules';
-import { bundleRules, clusterGrant, CONTROLLER_MANAGER_RULES, namespaceGrant, SERVER_ATTESTOR_RULES } from './private/spire-rbac';
+import { bundleRules, clusterGrant, CONTROLLER_MANAGER_RULES, LEADER_ELECTION_RULES, namespaceGrant, SERVER_ATTESTOR_RULES } from './private/spire-rbac';
 import { addSpireServer, BUNDLE_CONFIG_MAP, SPIRE_SERVER_LABELS } from './private/spire-server';
+import {
+  SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_SITE_NAMESPACE, SPIRE_IGNORED_NAMESPACES,
+} from './spire-hub';
+
+export { SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT };
 
 /** Namespace of the SPIRE server and spire-controller-manager (Pod Security `restricted`). */
 export const SPIRE_SERVER_NAMESPACE = 'spire-server';
 /** Namespace of the SPIRE agents and the trust bundle ConfigMap (Pod Security `privileged`, a named exception). */
-export const SPIRE_AGENT_NAMESPACE = 'spire-system';
+export const SPIRE_AGENT_NAMESPACE = SPIRE_HUB_SITE_NAMESPACE;
 /** Pinned SPIRE server image. */
 export const SPIRE_SERVER_IMAGE = 'ghcr.io/spiffe/spire-server:1.12.4';
 /** Pinned SPIRE agent image. */
 export const SPIRE_AGENT_IMAGE = 'ghcr.io/spiffe/spire-agent:1.12.4';
 /** Pinned spire-controller-manager image, the version of the ClusterSPIFFEID CRD in `imports/`. */
 export const SPIRE_CONTROLLER_MANAGER_IMAGE = 'ghcr.io/spiffe/spire-controller-manager:0.6.6';
-/** Service account the hub's SPIRE server uses in a site whose server runs at the hub. */
-export const SPIRE_HUB_ACCOUNT = 'spire-hub';
 /** Label that opts a pod into the default workload identity. */
 export const WORKLOAD_TYPE_LABEL = 'edge.workload/type';
 
@@ -33,8 +36,9 @@ export interface SpireHubServer {
   /** Host name or IP address of the hub's SPIRE server (no scheme, no port). */
   readonly address: string;
   /**
-   * Port of the server's agent API.
-   * @default 8081
+   * Port the hub's SPIRE server is reached at: its Service's port, which the fleet's
+   * hub (CloudHubStack) sets to the chart's 443, forwarding to the server's 8081.
+   * @default 443
    */
   readonly port?: number;
 }
@@ -77,11 +81,14 @@ export interface SpireEdgeOptions {
    */
   readonly clusterName?: string;
   /**
-   * The hub's SPIRE server, for sites whose agents attest to a server in the cloud.
-   * The agents may reach it at its address when that is an IP, else at the site's
-   * `network.cloudCidrs`, else at any address, on its port only. The hub attests
-   * with this site's `clusterName` and acts in the site as the `spire-hub`
-   * ServiceAccount of `spire-system`.
+   * The hub's SPIRE server, for sites whose agents attest to a server in the cloud:
+   * one trust domain, the hub's (`trustDomain` must equal it). The agents may reach it
+   * at its address when that is an IP, else at the site's `network.cloudCidrs`, else
+   * at any address, on its port only. The hub attests the agents with this site's
+   * `clusterName`, registers its ClusterSPIFFEIDs with a controller manager for this
+   * cluster and publishes the trust bundle into `spire-system/spire-bundle`, acting in
+   * the site as the `spire-hub` ServiceAccount of `spire-system` (its token is issued
+   * out of band; see README "SPIRE").
    * @default - a SPIRE server (and spire-controller-manager) runs in the site
    */
   readonly hubServer?: SpireHubServer;
@@ -178,7 +185,7 @@ export class SpireEdge extends Construct {
     this.trustDomain = props.trustDomain;
     const clusterName = props.clusterName ?? site.spec.name;
     const serverHost = props.hubServer?.address ?? `spire-server.${SPIRE_SERVER_NAMESPACE}.svc`;
-    const serverPort = props.hubServer?.port ?? SPIRE_PORTS.grpc;
+    const serverPort = props.hubServer ? props.hubServer.port ?? SPIRE_HUB_SERVER_PORT : SPIRE_PORTS.grpc;
     this.serverAddress = `${serverHost}:${serverPort}`;
 
     const namespaces = { serverNamespace: SPIRE_SERVER_NAMESPACE, agentNamespace: SPIRE_AGENT_NAMESPACE };
@@ -188,8 +195,7 @@ export class SpireEdge extends Construct {
       site.ensureNamespace(SPIRE_SERVER_NAMESPACE);
       addSpireServer(this, site, {
         ...props, ...namespaces, clusterName,
-        // The controller manager reads these as regular expressions: anchored, they name exactly these namespaces.
-        ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease', SPIRE_AGENT_NAMESPACE, SPIRE_SERVER_NAMESPACE].map((ns) => `^${ns}$`),
+        ignoreNamespaces: SPIRE_IGNORED_NAMESPACES,
         agentServiceAccount: SPIRE_AGENT_ACCOUNT,
         serverImage: SPIRE_SERVER_IMAGE,
         controllerManagerImage: SPIRE_CONTROLLER_MANAGER_IMAGE,
@@ -201,14 +207,18 @@ export class SpireEdge extends Construct {
   }
 
   /**
-   * The identity the hub's SPIRE server and controller manager use in this cluster
-   * (with a token issued for it out of band): the same rights a site-local server has.
+   * The identity the hub's SPIRE server and its controller manager for this cluster
+   * use here: the rights a site-local server has (k8s_psat's TokenReview, the
+   * registrations, the bundle ConfigMap) plus the controller manager's leader-election
+   * Lease. Its token is issued out of band (the site folder writes no Secret), and the
+   * operator turns it into this cluster's kubeconfig in the hub's kubeconfig Secret.
    */
   private grantHub(): void {
     const account = { name: SPIRE_HUB_ACCOUNT, namespace: SPIRE_AGENT_NAMESPACE };
     new k8s.KubeServiceAccount(this, 'HubAccount', { metadata: { ...account } });
     clusterGrant(this, 'HubAttestor', 'edge-spire-hub', [...SERVER_ATTESTOR_RULES, ...CONTROLLER_MANAGER_RULES], account);
     namespaceGrant(this, 'HubBundle', 'spire-bundle-publisher', SPIRE_AGENT_NAMESPACE, bundleRules(BUNDLE_CONFIG_MAP), account);
+    namespaceGrant(this, 'HubLeaderElection', 'spire-hub-leader-election', SPIRE_AGENT_NAMESPACE, LEADER_ELECTION_RULES, account);
   }
 
   private addIdentities(props: SpireEdgeProps): ClusterSpiffeid[] {

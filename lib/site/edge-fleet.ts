@@ -4,6 +4,7 @@ import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
 import { hubWithSiteFlavors } from '../node/hub-flavors';
+import { hubWithSpireSites } from '../security/spire-hub';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
@@ -139,7 +140,7 @@ export class EdgeFleet {
     if (props.gitOps) this.gitOps = resolveGitOpsSettings(props.gitOps, 'gitops');
     if (props.terraform) {
       const agent = props.terraform.gitopsAgent ?? fluxAgentOf(this.gitOps);
-      const hub = props.terraform.hub && hubWithSiteFlavors(props.terraform.hub, props.sites);
+      const hub = props.terraform.hub && hubWithSpireSites(hubWithSiteFlavors(props.terraform.hub, props.sites), props.sites);
       this.terraform = { ...props.terraform, ...(agent ? { gitopsAgent: agent } : {}), ...(hub ? { hub } : {}) };
     }
   }

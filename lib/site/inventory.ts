@@ -4,6 +4,7 @@ import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { gitOpsSiteNameProblem, readGitOpsSettings } from '../gitops/private/read-gitops-settings';
 import { readTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
 import { hubFlavorProblems } from '../node/hub-flavors';
+import { hubSpireProblems } from '../security/spire-hub';
 import { childPath, Problem, Problems } from '../private/problems';
 import { DEFAULTS_KEYS, readSite } from '../private/read-site';
 import { MappingReader } from '../private/reader';
@@ -56,7 +57,7 @@ export function validateInventory(raw: unknown): InventoryValidation {
     sites.push(site);
     located.push({ spec: site, path: item.path });
   }
-  if (terraform?.hub) for (const p of hubFlavorProblems(terraform.hub, located)) problems.add(p.path, p.message);
+  if (terraform?.hub) for (const p of [...hubFlavorProblems(terraform.hub, located), ...hubSpireProblems(terraform.hub, located)]) problems.add(p.path, p.message);
   if (!problems.isEmpty) return { sites: [], problems: problems.list };
   return { sites, problems: [], ...(gitops ? { gitops } : {}), ...(terraform ? { terraform } : {}) };
 }

@@ -5,7 +5,20 @@ export type HubServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
 /** Every hub service type. */
 export const HUB_SERVICE_TYPES: readonly HubServiceType[] = ['LoadBalancer', 'NodePort', 'ClusterIP'];
 
-/** The central SPIRE server that `central`-mode sites attest to. */
+/** An edge cluster whose SPIRE agents attest to the hub's server (a site with `spire.hubServer`). */
+export interface HubSpireEdgeCluster {
+  /** The site's SPIRE cluster name (its `spire.clusterName`, else the site name). */
+  readonly clusterName: string;
+}
+
+/**
+ * The central SPIRE server that hub-mode sites (`spire.hubServer`) attest to: one
+ * trust domain for the hub and those sites. For each edge cluster the server gets a
+ * k8s_psat entry (verifying the site agents' tokens with the site's TokenReview API),
+ * a spire-controller-manager that registers the site's ClusterSPIFFEIDs, and a
+ * bundle publisher that keeps the site's `spire-system/spire-bundle` ConfigMap
+ * filled, all reaching the site with the kubeconfig of `kubeConfigSecret`.
+ */
 export interface HubSpireServerOptions {
   /** The SPIFFE trust domain of the fleet, e.g. `edge.example.com`. */
   readonly trustDomain: string;
@@ -20,10 +33,26 @@ export interface HubSpireServerOptions {
    */
   readonly serviceType?: HubServiceType;
   /**
-   * Let cert-manager sign the server's intermediate CA (needs `certManager`).
+   * Let cert-manager sign the server's intermediate CA (needs `certManager`). The
+   * chart then also creates the CA it signs with (`upstreamAuthority.certManager.ca.create`):
+   * a self-signed Issuer, a CA Certificate and the CA Issuer the plugin names.
    * @default false
    */
   readonly certManagerUpstream?: boolean;
+  /**
+   * The edge clusters the server attests, registers and publishes its bundle to.
+   * @default - every site of the fleet with `spire.hubServer` (from the inventory); none for a hub built alone
+   */
+  readonly edgeClusters?: readonly HubSpireEdgeCluster[];
+  /**
+   * Existing Secret in the hub's `spire-system` holding one kubeconfig per edge
+   * cluster, keyed by its cluster name, each authenticating as the site's
+   * `spire-system/spire-hub` ServiceAccount (SpireEdge creates it and its RBAC).
+   * Created out of band, with a token issued for that account, so no credential ever
+   * enters the site folder, the values or the Terraform state.
+   * @default 'spire-edge-kubeconfigs'
+   */
+  readonly kubeConfigSecret?: string;
 }
 
 /** KubeEdge CloudCore, for fleets whose edge nodes run EdgeCore. */

@@ -4,6 +4,7 @@ import { childPath, Problems } from '../private/problems';
 import { validateInventory } from '../site/inventory';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError } from '../site/validation-error';
+import { hubSpireProblems, hubWithSpireSites } from '../security/spire-hub';
 import type { TerraformFilesOptions } from './terraform-files';
 import { readSiteTerraformSettings, readTerraformSettings, SiteTerraformSettings, TerraformSettings } from './terraform-settings';
 
@@ -26,7 +27,11 @@ export function readTerraformInventory(raw: unknown): TerraformInventory {
   const { rest, fleetBlock, siteBlocks } = splitTerraformBlocks(raw);
   const validation = validateInventory(rest);
   for (const p of validation.problems) problems.add(p.path, p.message);
-  const settings: TerraformSettings | undefined = fleetBlock === undefined ? undefined : readTerraformSettings(fleetBlock, 'terraform', problems);
+  const read: TerraformSettings | undefined = fleetBlock === undefined ? undefined : readTerraformSettings(fleetBlock, 'terraform', problems);
+  // The hub's SPIRE server attests the fleet's hub-mode sites, and must agree with them.
+  const located = validation.sites.map((spec, index) => ({ spec, path: childPath('sites', index) }));
+  if (read?.hub) for (const p of hubSpireProblems(read.hub, located)) problems.add(p.path, p.message);
+  const settings = read?.hub ? { ...read, hub: hubWithSpireSites(read.hub, validation.sites) } : read;
   const siteSettings: Record<string, SiteTerraformSettings> = {};
   validation.sites.forEach((site, index) => {
     const own = readSiteTerraformSettings(siteBlocks[index], childPath(childPath('sites', index), 'terraform'), problems, site.name, settings);

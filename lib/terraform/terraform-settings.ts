@@ -48,7 +48,8 @@ const AGENT_KEYS = ['kind', 'flux', 'fleet'];
 const FLUX_KEYS = ['url', 'branch', 'path', 'secretName', 'interval', 'timeout'];
 const FLEET_KEYS = ['apiServerUrl', 'clusterNamespace', 'clientId', 'labels'];
 const HUB_KEYS = ['access', 'certManager', 'spireServer', 'kubeEdge', 'openYurt', 'fleetManager', 'metricsReceiver', 'logReceiver'];
-const HUB_SPIRE_KEYS = ['trustDomain', 'clusterName', 'serviceType', 'certManagerUpstream'];
+// edgeClusters is not an inventory key: the fleet's hub-mode sites give it (hubWithSpireSites).
+const HUB_SPIRE_KEYS = ['trustDomain', 'clusterName', 'serviceType', 'certManagerUpstream', 'kubeConfigSecret'];
 const KUBEEDGE_KEYS = ['chartRepository', 'advertiseAddresses', 'dnsNames'];
 const RECEIVER_KEYS = ['retention', 'storageSize', 'storageClassName'];
 const METRICS_RECEIVER_KEYS = [...RECEIVER_KEYS, 'alertmanagerUrl'];
@@ -159,7 +160,7 @@ function readHub(r: MappingReader, problems: Problems): CloudHubOptions | undefi
   if (s) s.require('trustDomain', 'the SPIFFE trust domain of the fleet');
   const spireServer = s ? compact({
     trustDomain: s.string('trustDomain'), clusterName: s.string('clusterName'), serviceType: s.oneOf('serviceType', HUB_SERVICE_TYPES),
-    certManagerUpstream: s.boolean('certManagerUpstream'),
+    certManagerUpstream: s.boolean('certManagerUpstream'), kubeConfigSecret: s.string('kubeConfigSecret'),
   }) : undefined;
   const k = h.mapping('kubeEdge', KUBEEDGE_KEYS);
   if (k) {

@@ -24,7 +24,8 @@ describe('CloudHubStack', () => {
     expect(releases.spire.depends_on).toEqual(['helm_release.spire-crds', 'helm_release.cert-manager']);
     expect(valuesOf(releases.spire)).toEqual({
       'global': { spire: { trustDomain: 'edge.example.com', clusterName: 'cloud-hub' } },
-      'spire-server': { enabled: true, service: { type: 'LoadBalancer' }, upstreamAuthority: { certManager: { enabled: true } } },
+      // The chart's cert-manager upstream authority names an Issuer only ca.create makes (regression: it was enabled without it).
+      'spire-server': { enabled: true, service: { type: 'LoadBalancer', port: 443 }, upstreamAuthority: { certManager: { enabled: true, ca: { create: true } } } },
       'spire-agent': { enabled: true },
       'spiffe-csi-driver': { enabled: true },
       'spiffe-oidc-discovery-provider': { enabled: false },

@@ -14,11 +14,12 @@ import { agentConfig, PSAT_AUDIENCE, SPIRE_PATHS, SPIRE_PORTS } from './spire-co
 import { AGENT_RULES, clusterGrant } from './spire-rbac';
 import { K3S_KUBELET_CA } from './spire-rules';
 import { BUNDLE_CONFIG_MAP, httpProbe } from './spire-server';
+import { SPIRE_HUB_AGENT_ACCOUNT } from '../spire-hub';
 
 /** Labels the agents' pods carry. */
 export const SPIRE_AGENT_LABELS = workloadLabels('spire-agent');
 /** Service account of the agents; the only one the server's k8s_psat attestor accepts. */
-export const SPIRE_AGENT_ACCOUNT = 'spire-agent';
+export const SPIRE_AGENT_ACCOUNT = SPIRE_HUB_AGENT_ACCOUNT;
 /** Why the agents run above the restricted profile; recorded on their namespace and DaemonSet. */
 export const SPIRE_AGENT_PSS_REASON = 'SPIRE agent: hostPID to read the cgroups of the workloads it attests, hostPath for the Workload API socket directory and the kubelet CA, runs as root without capabilities to own that host directory';
 
@@ -43,8 +44,9 @@ export function addSpireAgent(scope: Construct, site: EdgeSite, input: SpireAgen
   site.ensureNamespace(ns).allowPodSecurity('privileged', SPIRE_AGENT_PSS_REASON);
   new k8s.KubeServiceAccount(scope, 'AgentAccount', { metadata: { name: SPIRE_AGENT_ACCOUNT, namespace: ns } });
   clusterGrant(scope, 'Agent', 'edge-spire-agent', AGENT_RULES, { name: SPIRE_AGENT_ACCOUNT, namespace: ns });
-  // Published by the server's k8sbundle notifier; created empty so the agents can
-  // mount it before the first bundle arrives. Appliers keep the notifier's data.
+  // Filled by the site server's k8sbundle notifier, or in hub mode by the hub server's
+  // k8s_configmap bundle publisher (with the site's kubeconfig); created empty so the
+  // agents can mount it before the first bundle arrives. Appliers keep the publisher's data.
   new k8s.KubeConfigMap(scope, 'Bundle', { metadata: { name: BUNDLE_CONFIG_MAP, namespace: ns } });
 
   const verifyKubelet = input.skipKubeletVerification !== true;

@@ -4,6 +4,8 @@
  * sections are lists of single-key objects, as HCL's repeated blocks become.
  */
 
+import { SPIRE_CONTROLLER_CLASS, SPIRE_HUB_BUNDLE_KEY, SPIRE_HUB_PSAT_AUDIENCE } from '../spire-hub';
+
 /** Paths and ports shared by the config files and the pod specs. */
 export const SPIRE_PATHS = {
   serverDataDir: '/run/spire/data',
@@ -15,7 +17,7 @@ export const SPIRE_PATHS = {
   agentSocketDir: '/tmp/spire-agent/public',
   agentSocketName: 'spire-agent.sock',
   bundleDir: '/run/spire/bundle',
-  bundleKey: 'bundle.crt',
+  bundleKey: SPIRE_HUB_BUNDLE_KEY,
   tokenDir: '/var/run/secrets/tokens',
   tokenFile: 'spire-agent',
   kubeletCa: '/run/spire/kubelet-ca/ca.crt',
@@ -25,9 +27,9 @@ export const SPIRE_PATHS = {
 export const SPIRE_PORTS = { grpc: 8081, serverHealth: 8080, agentHealth: 9980, managerMetrics: 8082, managerHealth: 8083 } as const;
 
 /** The audience the agent's projected token is minted for and the server's k8s_psat checks. */
-export const PSAT_AUDIENCE = 'spire-server';
+export const PSAT_AUDIENCE = SPIRE_HUB_PSAT_AUDIENCE;
 /** The class the controller manager and the ClusterSPIFFEIDs share, so another install never picks them up. */
-export const CONTROLLER_CLASS = 'cdk8s-edge';
+export const CONTROLLER_CLASS = SPIRE_CONTROLLER_CLASS;
 
 /** What server.conf says. */
 export interface ServerConfigInput {

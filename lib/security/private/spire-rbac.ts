@@ -30,6 +30,16 @@ export function bundleRules(configMap: string): k8s.PolicyRule[] {
   return [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [configMap], verbs: ['get', 'patch'] }];
 }
 
+/**
+ * Leader election of a spire-controller-manager that reaches this cluster from outside
+ * (the hub's, for a hub-mode site): the chart turns it on and keeps its Lease in the
+ * namespace named like the hub's server namespace, here `spire-system`.
+ */
+export const LEADER_ELECTION_RULES: k8s.PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+];
+
 /** A subject: a ServiceAccount. */
 export interface AccountRef {
   readonly name: string;

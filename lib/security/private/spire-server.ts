@@ -12,12 +12,13 @@ import {
 import type { SpireEdgeOptions } from '../spire-edge';
 import { resolveBudget } from '../../private/resources';
 import { clusterGrant, CONTROLLER_MANAGER_RULES, namespaceGrant, SERVER_ATTESTOR_RULES, bundleRules } from './spire-rbac';
+import { SPIRE_HUB_BUNDLE_CONFIG_MAP } from '../spire-hub';
 import { controllerManagerConfig, serverConfig, SPIRE_PATHS, SPIRE_PORTS } from './spire-config';
 
 /** Labels the server's pods carry and its Service selects. */
 export const SPIRE_SERVER_LABELS = workloadLabels('spire-server');
 /** Name of the ConfigMap the server publishes the trust bundle to, in the agents' namespace. */
-export const BUNDLE_CONFIG_MAP = 'spire-bundle';
+export const BUNDLE_CONFIG_MAP = SPIRE_HUB_BUNDLE_CONFIG_MAP;
 
 const SERVER_ACCOUNT = 'spire-server';
 const CONFIG_HASH_ANNOTATION = 'edge.cdk8s.io/config-hash';

@@ -19,6 +19,19 @@ export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problem
     if (spire.serviceType !== undefined && !HUB_SERVICE_TYPES.includes(spire.serviceType)) {
       problems.add(childPath(spirePath, 'serviceType'), `${JSON.stringify(spire.serviceType)} is not one of ${HUB_SERVICE_TYPES.join(', ')}`);
     }
+    if (spire.kubeConfigSecret !== undefined) {
+      const problem = dns1123SubdomainProblem(spire.kubeConfigSecret);
+      if (problem) problems.add(childPath(spirePath, 'kubeConfigSecret'), problem);
+    }
+    // Each name is a k8s_psat cluster, a bundle publisher and a controller manager of the one server.
+    const names = new Set([spire.clusterName ?? 'cloud-hub']);
+    (spire.edgeClusters ?? []).forEach((cluster, i) => {
+      const at = childPath(childPath(childPath(spirePath, 'edgeClusters'), i), 'clusterName');
+      const problem = dns1123LabelProblem(cluster.clusterName);
+      if (problem) problems.add(at, problem);
+      else if (names.has(cluster.clusterName)) problems.add(at, `"${cluster.clusterName}" is already a cluster of the hub's SPIRE server; each cluster it attests has its own name`);
+      names.add(cluster.clusterName);
+    });
     if (spire.certManagerUpstream && !hub.certManager) {
       problems.add(childPath(spirePath, 'certManagerUpstream'), 'needs cert-manager: the SPIRE chart creates a cert-manager Issuer for its upstream authority; set certManager: true');
     }
