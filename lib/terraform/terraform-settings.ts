@@ -47,7 +47,7 @@ const RELEASES_KEYS = ['timeoutSeconds', 'atomic', 'maxHistory'];
 const AGENT_KEYS = ['kind', 'flux', 'fleet'];
 const FLUX_KEYS = ['url', 'branch', 'path', 'secretName', 'interval', 'timeout'];
 const FLEET_KEYS = ['apiServerUrl', 'clusterNamespace', 'clientId', 'labels'];
-const HUB_KEYS = ['access', 'certManager', 'spireServer', 'kubeEdge', 'openYurt', 'fleetManager', 'metricsReceiver', 'logReceiver'];
+const HUB_KEYS = ['access', 'apiServerUrl', 'certManager', 'spireServer', 'kubeEdge', 'openYurt', 'fleetManager', 'metricsReceiver', 'logReceiver'];
 const HUB_SPIRE_KEYS = ['trustDomain', 'clusterName', 'serviceType', 'certManagerUpstream'];
 const KUBEEDGE_KEYS = ['chartRepository', 'advertiseAddresses', 'dnsNames'];
 const RECEIVER_KEYS = ['retention', 'storageSize', 'storageClassName'];
@@ -173,7 +173,7 @@ function readHub(r: MappingReader, problems: Problems): CloudHubOptions | undefi
     return m ? compact({ retention: m.string('retention'), storageSize: m.string('storageSize'), storageClassName: m.string('storageClassName') }) : undefined;
   };
   const hub = compact({
-    access, certManager: h.boolean('certManager'), openYurt: h.boolean('openYurt'), fleetManager: h.boolean('fleetManager'),
+    access, apiServerUrl: h.string('apiServerUrl'), certManager: h.boolean('certManager'), openYurt: h.boolean('openYurt'), fleetManager: h.boolean('fleetManager'),
     spireServer: spireServer && spireServer.trustDomain !== undefined ? spireServer : undefined,
     kubeEdge: kubeEdge && kubeEdge.chartRepository !== undefined && kubeEdge.advertiseAddresses !== undefined ? kubeEdge : undefined,
     metricsReceiver: receiver('metricsReceiver'), logReceiver: receiver('logReceiver'),

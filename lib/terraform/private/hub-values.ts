@@ -56,3 +56,12 @@ export function victoriaSingleValues(receiver: HubReceiverOptions): VictoriaSing
     },
   };
 }
+
+export interface FleetManagerValues {
+  /** The URL the manager gives the agents it registers (fleet 0.13.2 values.yaml `apiServerURL`; empty, registration fails). */
+  readonly apiServerURL: string;
+}
+
+export function fleetManagerValues(apiServerUrl: string): FleetManagerValues {
+  return { apiServerURL: apiServerUrl };
+}
