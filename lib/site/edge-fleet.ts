@@ -4,6 +4,7 @@ import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
 import { hubWithSiteFlavors } from '../node/hub-flavors';
+import { systemUpgradeControllerImages } from '../node/system-upgrade-controller';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
@@ -155,7 +156,8 @@ export class EdgeFleet {
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
     problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const images = imagesOf(objects);
+    // The node-installed system-upgrade-controller pulls its images like any workload.
+    const images = [...new Set([...imagesOf(objects), ...systemUpgradeControllerImages(site.spec)])].sort();
     const nodeFiles: OutputFile[] = [
       { path: `nodes/${spec.name}/images.txt`, content: images.map((i) => `${i}\n`).join('') },
       ...site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
