@@ -1,4 +1,5 @@
 import type { NodeAllocatable } from '../node/capacity';
+import { k3sProvidesNvidiaRuntimeClass } from '../node/nvidia-runtime-class';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Prerequisite } from '../site/site-spec';
 import { isBuiltinServed, kubernetesMinor } from './builtin-apis';
@@ -74,6 +75,8 @@ export interface ClusterModelInputs {
   readonly siteStack?: string;
   /** The hub's Terraform stack JSON, for sites whose nodes join the hub's control plane. @default - none */
   readonly hubStack?: string;
+  /** Objects the site's k3s servers deploy from their auto-deploy manifests folder. @default - none */
+  readonly nodeManifests?: readonly unknown[];
 }
 
 /** Objects every cluster has: the built-in namespaces, PriorityClasses and ClusterRoles. */
@@ -139,16 +142,23 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
     if (!spec.cluster.disable.includes('metrics-server')) metricsApis.set('metrics.k8s.io', 'k3s\'s bundled metrics-server');
     if (!spec.cluster.disable.includes('local-storage')) provided.set('StorageClass local-path', 'k3s\'s bundled local-path provisioner');
   }
+  for (const object of (inputs.nodeManifests ?? []) as any[]) {
+    const source = `k3s auto-deploy manifest ${object?.kind} ${object?.metadata?.name}`;
+    for (const template of podTemplatesOf(object)) {
+      for (const image of imageOfTemplate(template)) {
+        running.push({ image, source });
+        platformImages.add(image);
+      }
+    }
+    if (object?.kind === 'CustomResourceDefinition') crds.push(crdOf(object, source));
+    if (object?.kind === 'Namespace') provided.set(`Namespace ${object.metadata?.name}`, source);
+  }
+  if (k3s && k3sProvidesNvidiaRuntimeClass(spec)) provided.set('RuntimeClass nvidia', 'k3s (runtimes.yaml, for the NVIDIA runtime it detects)');
   for (const object of inputs.objects) {
     for (const template of podTemplatesOf(object)) {
       for (const image of imageOfTemplate(template)) running.push({ image, source: `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}` });
     }
-    if (object.kind === 'CustomResourceDefinition' && object.apiVersion === 'apiextensions.k8s.io/v1') {
-      crds.push({
-        plural: String(object.spec?.names?.plural), group: String(object.spec?.group),
-        versions: (object.spec?.versions ?? []).filter((v: any) => v.served !== false).map((v: any) => String(v.name)), source: 'the site folder',
-      });
-    }
+    if (object.kind === 'CustomResourceDefinition' && object.apiVersion === 'apiextensions.k8s.io/v1') crds.push(crdOf(object, 'the site folder'));
   }
   for (const { image, source } of running) {
     const controller: KnownController | undefined = controllerOfImage(image);
@@ -171,6 +181,13 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   return {
     site: spec.name, minor: kubernetesMinor(spec.kubernetesVersion), distribution, releases, crds, running,
     platformImages: [...platformImages].sort(), provided, metricsApis, extendedResources, nodes: inputs.nodes, prerequisites, unknownCharts,
+  };
+}
+
+function crdOf(object: any, source: string): ServedCrd {
+  return {
+    plural: String(object.spec?.names?.plural), group: String(object.spec?.group),
+    versions: (object.spec?.versions ?? []).filter((v: any) => v.served !== false).map((v: any) => String(v.name)), source,
   };
 }
 

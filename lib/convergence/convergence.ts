@@ -48,6 +48,11 @@ export interface ConvergenceInputs {
   readonly imageList?: readonly string[];
   /** The images of the site's own objects. */
   readonly siteImages: readonly string[];
+  /**
+   * Objects k3s servers deploy themselves from the site's node files (`server/manifests/`).
+   * @default - none
+   */
+  readonly nodeManifests?: readonly unknown[];
 }
 
 /** The nodes of a site as the scheduler will see them, from its spec. */
@@ -69,7 +74,7 @@ export function modelNodesOf(spec: ResolvedSiteSpec): ModelNode[] {
  */
 export function checkConvergence(inputs: ConvergenceInputs): ConvergenceReport {
   const model = clusterModelOf({
-    spec: inputs.spec, objects: inputs.objects.map((o) => o.object), nodes: modelNodesOf(inputs.spec),
+    spec: inputs.spec, objects: inputs.objects.map((o) => o.object), nodes: modelNodesOf(inputs.spec), nodeManifests: inputs.nodeManifests ?? [],
     ...(inputs.siteStack ? { siteStack: inputs.siteStack } : {}), ...(inputs.hubStack ? { hubStack: inputs.hubStack } : {}),
   });
   const imageList = inputs.imageList ?? [...new Set([...inputs.siteImages, ...model.platformImages])].sort();

@@ -6,6 +6,7 @@ import { workloadLabels } from '../private/labels';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { toYaml } from '../private/yaml';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/pod-defaults';
+import { addAllowPolicy } from '../security/private/network-allow';
 import type { SecretKeyReference } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
@@ -60,6 +61,16 @@ export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v3.5.0';
 /** Labels of the Prometheus pods, for NetworkPolicies that let it scrape. */
 export const PROMETHEUS_LABELS: Readonly<Record<string, string>> = workloadLabels('prometheus');
 
+/** Name of the Prometheus Service (and of its ServiceAccount and Deployment). */
+export const PROMETHEUS_SERVICE_NAME = 'prometheus';
+/** Port of the Prometheus Service: the web and query API. */
+export const PROMETHEUS_PORT = 9090;
+/**
+ * Namespace of the custom-metrics adapter the platform layer installs for the site's
+ * HPAs on Pods metrics; a server-mode Prometheus answers its queries.
+ */
+export const CUSTOM_METRICS_NAMESPACE = 'custom-metrics';
+
 const CONFIG_DIR = '/etc/prometheus';
 /** Where the rule files are mounted; beside, not inside, the config mount (a ConfigMap mount hides what is below it). */
 const RULES_DIR = '/etc/prometheus-rules';
@@ -67,7 +78,7 @@ const RULES_DIR = '/etc/prometheus-rules';
 export const PROMETHEUS_RULES_FILE = 'edge-site.yml';
 const DATA_DIR = '/prometheus';
 const TOKEN_DIR = '/etc/prometheus/secrets/remote-write';
-const PORT = 9090;
+const PORT = PROMETHEUS_PORT;
 // The distroless `nobody` the image runs as.
 const RUN_AS = 65534;
 
@@ -95,7 +106,7 @@ export class EdgePrometheus extends Construct {
     super(scope, id);
     const site = EdgeSite.of(this);
     const ns = props.namespace;
-    const metadata = { name: 'prometheus', namespace: ns, labels: { ...PROMETHEUS_LABELS } };
+    const metadata = { name: PROMETHEUS_SERVICE_NAME, namespace: ns, labels: { ...PROMETHEUS_LABELS } };
     const tokenFile = props.remoteWrite?.bearerTokenSecret ? `${TOKEN_DIR}/${props.remoteWrite.bearerTokenSecret.key}` : undefined;
     if (props.rules && props.mode !== 'server') throw new Error(`${this.node.path}: an agent-mode Prometheus evaluates no rules; use mode server or evaluate them where the samples are written`);
     const rulesYaml = props.rules ? toYaml({ groups: [props.rules] }) : undefined;
@@ -218,6 +229,14 @@ export class EdgePrometheus extends Construct {
         ],
       },
     });
+    // The site's EdgeAIInference HPAs scale on a Pods metric the platform's adapter reads
+    // from here; an agent serves no queries, so only a server opens its port.
+    if (props.mode === 'server' && (site.spec.components.aiInference?.length ?? 0) > 0) {
+      addAllowPolicy(this, 'AllowCustomMetrics', site.spec, {
+        name: 'allow-custom-metrics-ingress', namespace: ns, podLabels: PROMETHEUS_LABELS,
+        ingress: [{ peer: { kind: 'pods', namespace: CUSTOM_METRICS_NAMESPACE }, ports: [{ port: PORT }] }],
+      });
+    }
     ciliumNodeEgress(this, 'CiliumEgress', site.spec, {
       name: 'prometheus-node-egress', namespace: ns, podLabels: PROMETHEUS_LABELS, nodePorts: [props.nodeExporterPort],
     });

@@ -31,9 +31,8 @@ export const UPGRADE_PSS_REASON = 'the system-upgrade-controller runs the k3s up
  *
  * The Plans are not pods, but the jobs the controller makes from them are
  * privileged, so `system-upgrade` is a named Pod Security exception, and its
- * default deny lets the controller reach the API server. Install the controller
- * (its CRD and manifest, which create the namespace's ServiceAccount) before the
- * site's folder is applied.
+ * default deny lets the controller reach the API server. The k3s servers install the
+ * controller and its CRD from their auto-deploying manifests (system-upgrade-controller.ts).
  */
 export class K3sUpgradePlans extends Construct {
   /** The Plan for the servers, when the site has k3s servers. */

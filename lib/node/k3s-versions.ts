@@ -77,3 +77,14 @@ export const DISABLE_DEFAULT_ENDPOINT_GATE: K3sVersionGate = {
   '1.26': 'v1.26.13+k3s1', '1.27': 'v1.27.10+k3s1', '1.28': 'v1.28.6+k3s1', '1.29': 'v1.29.1+k3s1',
   '1.30': 'v1.30.0+k3s1', '1.31': 'v1.31.0+k3s1', '1.32': 'v1.32.0+k3s1',
 };
+
+/**
+ * The RuntimeClasses of the runtimes k3s can detect (`nvidia`, `nvidia-experimental`,
+ * `crun` and the wasm shims; `manifests/runtimes.yaml`), which every k3s server deploys:
+ * k3s-io/k3s#8936 and its backports #9013 (1.27), #9014 (1.26), #9024 (1.25), in the
+ * December 2023 releases and every later minor.
+ */
+export const RUNTIME_CLASSES_GATE: K3sVersionGate = {
+  '1.25': 'v1.25.16+k3s4', '1.26': 'v1.26.12+k3s1', '1.27': 'v1.27.9+k3s1', '1.28': 'v1.28.5+k3s1',
+  '1.29': 'v1.29.0+k3s1', '1.30': 'v1.30.0+k3s1', '1.31': 'v1.31.0+k3s1', '1.32': 'v1.32.0+k3s1',
+};

@@ -12,6 +12,7 @@ import { EDGE_ROLE_LABEL, Tier, TierProfile, tierProfile } from '../site/tier';
 import { KUBEEDGE_VERSION } from '../terraform/versions';
 import type { NodeAllocatable } from './capacity';
 import { edgeCoreConfig, keadmJoinEnvironment } from './private/edgecore-config';
+import { systemUpgradeControllerFiles } from './system-upgrade-controller';
 
 /** A file for a node's disk (not a Kubernetes object), relative to `dist/nodes/<site>/<node>/`. */
 export interface NodeFile {
@@ -152,6 +153,7 @@ export class MicroEdgeNode extends Construct {
     if (credentials) files.push({ path: 'systemd/k3s.service.d/20-etcd-s3-credentials.conf', content: credentials });
     const registries = k3sRegistries(site, this.mirrors);
     if (registries) files.push({ path: 'registries.yaml', content: toYaml(registries) });
+    files.push(...systemUpgradeControllerFiles(site, this.spec));
     return files;
   }
 }

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { checkBundleSize, checkGitOpsReferences, checkSiteBundle } from '../gitops/check-gitops-output';
 import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/gitops-output';
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
@@ -211,7 +212,11 @@ export class EdgeFleet {
   private checkConvergence(site: EdgeSite, objects: readonly SiteObject[], terraform: readonly OutputFile[], siteImages: readonly string[]): ConvergenceReport {
     const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content;
     const hubStack = joinsHub(site.spec) ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
-    return checkConvergence({ spec: site.spec, objects, demands: site.workloadDemands, siteImages, ...(siteStack ? { siteStack } : {}), ...(hubStack ? { hubStack } : {}) });
+    const nodeManifests = site.nodeFiles().filter((f) => isAutoDeployManifest(f.path)).flatMap((f) => yaml.loadAll(f.content));
+    return checkConvergence({
+      spec: site.spec, objects, demands: site.workloadDemands, siteImages, nodeManifests,
+      ...(siteStack ? { siteStack } : {}), ...(hubStack ? { hubStack } : {}),
+    });
   }
 
   /** The fleet-wide files that belong to no single site (the Fleet GitRepo, the cloud hub's stack). */
@@ -269,6 +274,11 @@ export class EdgeFleet {
     const summary = writeOutput(outdir, synthesis.files, FLEET_OUTPUT_DIRS);
     return { ...synthesis, summary };
   }
+}
+
+/** k3s applies the manifests in a server's `server/manifests/` folder itself, at every start. */
+function isAutoDeployManifest(path: string): boolean {
+  return /(^|\/)server\/manifests\/[^/]+\.ya?ml$/.test(path);
 }
 
 function sortByPath(files: OutputFile[]): OutputFile[] {

@@ -116,8 +116,14 @@ export interface CloudHubOptions {
   readonly kubeEdge?: KubeEdgeCloudCoreOptions;
   /** OpenYurt's yurt-manager. @default false */
   readonly openYurt?: boolean;
-  /** The Rancher Fleet manager (CRDs and controllers) the sites' Fleet agents register with. @default false */
+  /** The Rancher Fleet manager (CRDs and controllers) the sites' Fleet agents register with; needs `apiServerUrl`. @default false */
   readonly fleetManager?: boolean;
+  /**
+   * Public URL of the hub cluster's Kubernetes API, as the sites reach it (`https://host:port`):
+   * the Fleet manager hands it to the agents it registers (the chart's `apiServerURL`).
+   * @default - none; required with `fleetManager`
+   */
+  readonly apiServerUrl?: string;
   /**
    * VictoriaMetrics as the Prometheus remote-write receiver (`/api/v1/write`), with
    * vmalert evaluating the alerts of the agent-mode sites on what it receives.

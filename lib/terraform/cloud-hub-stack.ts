@@ -1,5 +1,5 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { throwIfProblems } from '../private/errors';
 import { childPath, Problems } from '../private/problems';
@@ -7,10 +7,13 @@ import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
 import type { CloudHubOptions } from './cloud-hub-options';
 import type { TerraformStackOptions } from './cluster-platform';
 import { checkCloudHubOptions } from './private/hub-rules';
-import { cloudCoreValues, HUB_METRICS_RELEASE, hubSpireValues, victoriaSingleValues, vmAlertValues } from './private/hub-values';
+import { cloudCoreValues, fleetManagerValues, HUB_METRICS_RELEASE, hubSpireValues, victoriaSingleValues, vmAlertValues } from './private/hub-values';
 import { checkBackend, checkChartVersions, checkReleaseSettings } from './private/platform-rules';
 import { certManagerValues } from './private/platform-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
+
+/** Terraform variable with the PEM CA of the hub's API that the Fleet manager gives its agents (never written to the output). */
+export const FLEET_HUB_CA_VARIABLE = 'fleet_api_server_ca';
 
 /** Props of a CloudHubStack. */
 export interface CloudHubStackProps extends TerraformStackOptions, CloudHubOptions {
@@ -65,7 +68,14 @@ export class CloudHubStack extends TerraformStack {
     if (props.openYurt) add({ name: 'yurt-manager', chart: 'yurt-manager', namespace: 'kube-system' });
     if (props.fleetManager) {
       const crds = add({ name: 'fleet-crd', chart: 'fleet-crd', namespace: 'cattle-fleet-system' });
-      add({ name: 'fleet', chart: 'fleet', namespace: 'cattle-fleet-system', dependsOn: [crds] });
+      const ca = new TerraformVariable(this, FLEET_HUB_CA_VARIABLE, {
+        type: 'string', default: '', description: 'PEM CA of the hub\'s Kubernetes API for the Fleet agents; empty when a well-known CA signed it.',
+      });
+      add({
+        name: 'fleet', chart: 'fleet', namespace: 'cattle-fleet-system', dependsOn: [crds],
+        values: fleetManagerValues(props.apiServerUrl!),
+        set: [{ name: 'apiServerCA', value: ca.stringValue, type: 'string' }],
+      });
     }
     if (props.metricsReceiver) {
       const receiver = add({ name: HUB_METRICS_RELEASE, chart: 'victoria-metrics-single', namespace: 'monitoring', values: victoriaSingleValues(props.metricsReceiver) });

@@ -72,6 +72,43 @@ export interface LonghornPlatformOptions {
   readonly replicaCount: number;
 }
 
+/**
+ * NVIDIA's device plugin on a site's GPU nodes: without it no node advertises
+ * `nvidia.com/gpu`, and every pod that requests one stays Pending.
+ */
+export interface NvidiaDevicePluginOptions {
+  /**
+   * Node labels that pick the GPU nodes (the plugin's DaemonSet runs only there).
+   * @default { accelerator: 'nvidia-gpu' } - the label every node with an `nvidia-gpu` accelerator registers with
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * RuntimeClass of the plugin's pods, which must run under the NVIDIA container runtime to
+   * see the driver: `nvidia` on k3s, whose servers create that RuntimeClass.
+   * @default - none: the node's default runtime, which must then be NVIDIA's (set it so on plain-kubelet nodes)
+   */
+  readonly runtimeClassName?: string;
+}
+
+/** A Pods metric that HPAs of the site scale on, served by the custom-metrics adapter. */
+export interface CustomMetricRule {
+  /** Name of the Prometheus series and of the metric the HPA asks for, e.g. `inference_queue_length`. */
+  readonly metric: string;
+}
+
+/**
+ * prometheus-adapter, serving `custom.metrics.k8s.io` from the site's Prometheus
+ * server: the HPAs of the site that scale on Pods or Object metrics need it.
+ */
+export interface CustomMetricsPlatformOptions {
+  /** In-cluster URL of a Prometheus that answers queries (a server, not an agent), without the port, e.g. `http://prometheus.monitoring.svc`. */
+  readonly prometheusUrl: string;
+  /** Port of that Prometheus. */
+  readonly prometheusPort: number;
+  /** The metrics to expose, one rule each; at least one. */
+  readonly rules: readonly CustomMetricRule[];
+}
+
 /** The Git repository a site's GitOps agent pulls (for Flux). */
 export interface FluxAgentOptions {
   /** Repository URL (`https://…` or `ssh://…`), no credentials in it. */
@@ -161,6 +198,10 @@ export interface ClusterPlatform {
    * @default false
    */
   readonly falco?: boolean;
+  /** NVIDIA's device plugin, for sites with NVIDIA GPU nodes. @default - none */
+  readonly nvidiaDevicePlugin?: NvidiaDevicePluginOptions;
+  /** The custom-metrics adapter, for sites whose HPAs scale on Pods or Object metrics. @default - none */
+  readonly customMetrics?: CustomMetricsPlatformOptions;
   /** The GitOps agent. @default - none: the site folder is applied some other way */
   readonly gitopsAgent?: GitOpsAgentOptions;
 }

@@ -1,6 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { CUSTOM_METRICS_NAMESPACE } from '../monitoring/edge-prometheus';
 import { throwIfProblems } from '../private/errors';
 import { dns1123LabelProblem } from '../private/names';
 import { childPath, Problems } from '../private/problems';
@@ -10,6 +11,7 @@ import {
   certManagerValues, ciliumValues, falcoValues, fleetAgentValues, flux2Values, fluxSyncValues, kubePrometheusStackValues, longhornValues,
   spireValues,
 } from './private/platform-values';
+import { nvidiaDevicePluginValues, prometheusAdapterValues } from './private/addon-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
 
 /** Props of an EdgeClusterStack. */
@@ -37,6 +39,9 @@ export const PLATFORM_RELEASE_NAMESPACES = {
   falco: 'falco',
   flux: 'flux-system',
   fleet: 'cattle-fleet-system',
+  nvidiaDevicePlugin: 'nvidia-device-plugin',
+  /** Its own namespace, as upstream deploys it: no site default-deny policy blocks its API-server and Prometheus traffic. */
+  customMetrics: CUSTOM_METRICS_NAMESPACE,
 } as const;
 
 /** Terraform variables the Fleet agent reads at apply time (never written to the output). */
@@ -93,6 +98,18 @@ export class EdgeClusterStack extends TerraformStack {
     }
     if (platform.longhorn) {
       add({ name: 'longhorn', chart: 'longhorn', namespace: PLATFORM_RELEASE_NAMESPACES.longhorn, values: longhornValues(platform.longhorn, platform.nodeCount), dependsOn: cni });
+    }
+    if (platform.nvidiaDevicePlugin) {
+      add({
+        name: 'nvidia-device-plugin', chart: 'nvidia-device-plugin', namespace: PLATFORM_RELEASE_NAMESPACES.nvidiaDevicePlugin,
+        values: nvidiaDevicePluginValues(platform.nvidiaDevicePlugin), dependsOn: cni,
+      });
+    }
+    if (platform.customMetrics) {
+      add({
+        name: 'prometheus-adapter', chart: 'prometheus-adapter', namespace: PLATFORM_RELEASE_NAMESPACES.customMetrics,
+        values: prometheusAdapterValues(platform.customMetrics), dependsOn: cni,
+      });
     }
     if (platform.falco) add({ name: 'falco', chart: 'falco', namespace: PLATFORM_RELEASE_NAMESPACES.falco, values: falcoValues(), dependsOn: cni });
 

@@ -47,7 +47,7 @@ const RELEASES_KEYS = ['timeoutSeconds', 'atomic', 'maxHistory'];
 const AGENT_KEYS = ['kind', 'flux', 'fleet'];
 const FLUX_KEYS = ['url', 'branch', 'path', 'secretName', 'interval', 'timeout'];
 const FLEET_KEYS = ['apiServerUrl', 'clusterNamespace', 'clientId', 'labels'];
-const HUB_KEYS = ['access', 'certManager', 'spireServer', 'kubeEdge', 'openYurt', 'fleetManager', 'metricsReceiver', 'logReceiver'];
+const HUB_KEYS = ['access', 'apiServerUrl', 'certManager', 'spireServer', 'kubeEdge', 'openYurt', 'fleetManager', 'metricsReceiver', 'logReceiver'];
 // edgeClusters is not an inventory key: the fleet's hub-mode sites give it (hubWithSpireSites).
 const HUB_SPIRE_KEYS = ['trustDomain', 'clusterName', 'serviceType', 'certManagerUpstream', 'kubeConfigSecret'];
 const KUBEEDGE_KEYS = ['chartRepository', 'advertiseAddresses', 'dnsNames'];
@@ -179,7 +179,7 @@ function readHub(r: MappingReader, problems: Problems): CloudHubOptions | undefi
     }) : undefined;
   };
   const hub = compact({
-    access, certManager: h.boolean('certManager'), openYurt: h.boolean('openYurt'), fleetManager: h.boolean('fleetManager'),
+    access, apiServerUrl: h.string('apiServerUrl'), certManager: h.boolean('certManager'), openYurt: h.boolean('openYurt'), fleetManager: h.boolean('fleetManager'),
     spireServer: spireServer && spireServer.trustDomain !== undefined ? spireServer : undefined,
     kubeEdge: kubeEdge && kubeEdge.chartRepository !== undefined && kubeEdge.advertiseAddresses !== undefined ? kubeEdge : undefined,
     metricsReceiver: receiver('metricsReceiver'), logReceiver: receiver('logReceiver'),

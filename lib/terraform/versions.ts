@@ -36,11 +36,14 @@ export const CHARTS = {
   /** Longhorn replicated block storage. */
   'longhorn': { chart: 'longhorn', repository: 'https://charts.longhorn.io', version: '1.11.0' },
   /** Falco runtime security (modern eBPF probe). */
-  'falco': { chart: 'falco', repository: 'https://falcosecurity.github.io/charts', version: '9.1.1' },
-  /** Flux controllers (fluxcd-community). */
-  'flux2': { chart: 'flux2', repository: 'https://fluxcd-community.github.io/helm-charts', version: '2.12.4' },
+  'falco': { chart: 'falco', repository: 'https://falcosecurity.github.io/charts', version: '9.1.0' },
+  /**
+   * Flux controllers (fluxcd-community). 2.18.3 runs Flux 2.8 (flux-cli v2.8.5), serving
+   * GitRepository, Kustomization and OCIRepository at v1 (the chart's CRD templates).
+   */
+  'flux2': { chart: 'flux2', repository: 'https://fluxcd-community.github.io/helm-charts', version: '2.18.3' },
   /** The GitRepository and Kustomization that bootstrap a site's Flux (fluxcd-community). */
-  'flux2-sync': { chart: 'flux2-sync', repository: 'https://fluxcd-community.github.io/helm-charts', version: '1.8.1' },
+  'flux2-sync': { chart: 'flux2-sync', repository: 'https://fluxcd-community.github.io/helm-charts', version: '1.14.5' },
   /** Rancher Fleet agent, registering the site with the hub's Fleet manager. */
   'fleet-agent': { chart: 'fleet-agent', repository: 'https://rancher.github.io/fleet-helm-charts/', version: '0.13.2' },
   /** Rancher Fleet CRDs, on the hub. */
@@ -62,6 +65,16 @@ export const CHARTS = {
   'victoria-metrics-alert': { chart: 'victoria-metrics-alert', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.47.0' },
   /** VictoriaLogs single node: the hub's receiver of the sites' Fluent Bit `http` output. */
   'victoria-logs-single': { chart: 'victoria-logs-single', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.11.7' },
+  /**
+   * NVIDIA's device plugin (k8s-device-plugin): advertises `nvidia.com/gpu` on the nodes
+   * with an `nvidia-gpu` accelerator. Image nvcr.io/nvidia/k8s-device-plugin:v0.20.0.
+   */
+  'nvidia-device-plugin': { chart: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin', version: '0.20.0' },
+  /**
+   * prometheus-adapter: serves `custom.metrics.k8s.io` from the site's Prometheus server for
+   * HPAs on Pods/Object metrics. Image registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0.
+   */
+  'prometheus-adapter': { chart: 'prometheus-adapter', repository: 'https://prometheus-community.github.io/helm-charts', version: '5.3.0' },
 } as const satisfies Record<string, ChartSource>;
 
 /** A chart of the platform layer. */

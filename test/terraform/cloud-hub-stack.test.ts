@@ -41,9 +41,23 @@ describe('CloudHubStack', () => {
   });
 
   test('WHEN the fleet uses OpenYurt and Rancher Fleet THEN yurt-manager and the Fleet manager (CRDs first) are installed', () => {
-    const releases = releasesOf(hubStack({ openYurt: true, fleetManager: true }));
+    const releases = releasesOf(hubStack({ openYurt: true, fleetManager: true, apiServerUrl: 'https://hub.example.com:6443' }));
     expect(releases['yurt-manager']).toMatchObject({ chart: 'yurt-manager', namespace: 'kube-system' });
     expect(releases.fleet.depends_on).toEqual(['helm_release.fleet-crd']);
+  });
+
+  test('WHEN the Fleet manager runs THEN it tells the agents the hub API URL and takes its CA from a variable', () => {
+    const stack = hubStack({ fleetManager: true, apiServerUrl: 'https://hub.example.com:6443' });
+    const fleet = releasesOf(stack).fleet;
+    // Regression: the release had no apiServerURL, so no agent could register.
+    expect(valuesOf(fleet)).toEqual({ apiServerURL: 'https://hub.example.com:6443' });
+    expect(fleet.set).toEqual([{ name: 'apiServerCA', value: '${var.fleet_api_server_ca}', type: 'string' }]);
+    expect(stack.variable.fleet_api_server_ca.default).toBe('');
+  });
+
+  test('WHEN the Fleet manager has no hub API URL THEN it is an error at apiServerUrl', () => {
+    expect(build({ fleetManager: true })).toThrow(/_hub\.apiServerUrl: is required with fleetManager: true/);
+    expect(build({ fleetManager: true, apiServerUrl: 'http://hub:6443' })).toThrow(/_hub\.apiServerUrl: "http:\/\/hub:6443" must use https/);
   });
 
   test('WHEN central receivers are on THEN VictoriaMetrics and VictoriaLogs keep data on volumes for the retention', () => {

@@ -8,7 +8,7 @@ import { rawInventory } from '../support/fixtures';
 describe('synthTerraformApp (the cdktf synth entry)', () => {
   test('WHEN cdktf synthesizes the inventory THEN each stack equals the one terraformFiles writes, apart from cdktf\'s metadata', () => {
     const inventory = readTerraformInventory(rawInventory({}, {
-      terraform: { access: { context: '{site}' }, hub: { access: { context: 'cloud-hub' }, fleetManager: true } },
+      terraform: { access: { context: '{site}' }, hub: { access: { context: 'cloud-hub' }, fleetManager: true, apiServerUrl: 'https://hub.example.com:6443' } },
     }));
     const outdir = mkdtempSync(join(tmpdir(), 'cdk8s-edge-cdktf-'));
     const previous = process.env.CDKTF_OUTDIR;

@@ -20,7 +20,7 @@ const options: TerraformFilesOptions = {
     access: { kubeconfig: '~/.kube/edge-fleet.yaml', context: '{site}-admin' },
     gitopsAgent: { kind: 'flux', flux: { url: 'https://git.example.com/acme/edge-fleet.git', secretName: 'edge-fleet-git' } },
     hub: {
-      access: { context: 'cloud-hub' }, certManager: true, fleetManager: true, openYurt: true,
+      access: { context: 'cloud-hub' }, certManager: true, fleetManager: true, apiServerUrl: 'https://hub.example.com:6443', openYurt: true,
       spireServer: { trustDomain: 'edge.example.com' }, metricsReceiver: {}, logReceiver: {},
       kubeEdge: { chartRepository: 'oci://registry.example.com/charts', advertiseAddresses: ['203.0.113.10'] },
     },

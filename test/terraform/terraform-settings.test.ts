@@ -20,7 +20,7 @@ describe('terraform inventory blocks', () => {
       releases: { timeoutSeconds: 3600 },
       chartVersions: { cilium: '1.18.7' },
       gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } },
-      hub: { access: { context: 'cloud-hub' }, fleetManager: true, metricsReceiver: { retention: '90d' } },
+      hub: { access: { context: 'cloud-hub' }, fleetManager: true, apiServerUrl: 'https://hub.example.com:6443', metricsReceiver: { retention: '90d' } },
     });
     expect(problems).toEqual([]);
     expect(settings).toEqual({
@@ -29,7 +29,7 @@ describe('terraform inventory blocks', () => {
       releases: { timeoutSeconds: 3600 },
       chartVersions: { cilium: '1.18.7' },
       gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } },
-      hub: { access: { context: 'cloud-hub' }, fleetManager: true, metricsReceiver: { retention: '90d' } },
+      hub: { access: { context: 'cloud-hub' }, fleetManager: true, apiServerUrl: 'https://hub.example.com:6443', metricsReceiver: { retention: '90d' } },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { EdgeSite } from '../../site/edge-site';
 import { apiObjectsOf } from '../../private/manifests';
 import { imagesOf } from '../../private/images';
+import { systemUpgradeControllerImages } from '../system-upgrade-controller';
 import { embeddedImages } from './embedded-images';
 
 /**
@@ -11,7 +12,7 @@ import { embeddedImages } from './embedded-images';
  */
 export function airGapProblems(site: EdgeSite): string[] {
   const objects = apiObjectsOf(site);
-  const images = [...new Set([...imagesOf(objects), ...objects.flatMap(embeddedImages)])].sort();
+  const images = [...new Set([...imagesOf(objects), ...objects.flatMap(embeddedImages), ...systemUpgradeControllerImages(site.spec)])].sort();
   const local = new Set([
     ...(site.spec.cluster.systemDefaultRegistry !== undefined ? [site.spec.cluster.systemDefaultRegistry] : []),
   ]);

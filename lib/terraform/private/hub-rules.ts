@@ -2,7 +2,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/name
 import { childPath, Problems } from '../../private/problems';
 import { parseBytes } from '../../private/quantity';
 import { CloudHubOptions, HUB_SERVICE_TYPES, HubReceiverOptions } from '../cloud-hub-options';
-import { checkClusterAccess, trustDomainRule } from './platform-rules';
+import { checkClusterAccess, httpsUrlProblem, trustDomainRule } from './platform-rules';
 
 /** The rules of the hub's options, shared by CloudHubStack and the inventory reader. */
 export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problems: Problems): void {
@@ -52,6 +52,13 @@ export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problem
       const problem = dns1123SubdomainProblem(name);
       if (problem) problems.add(childPath(childPath(kubeEdgePath, 'dnsNames'), i), problem);
     });
+  }
+  if (hub.fleetManager && hub.apiServerUrl === undefined) {
+    problems.add(childPath(path, 'apiServerUrl'), 'is required with fleetManager: true: the public https URL of the hub\'s Kubernetes API that the Fleet manager gives the agents it registers');
+  }
+  if (hub.apiServerUrl !== undefined) {
+    const problem = httpsUrlProblem(hub.apiServerUrl);
+    if (problem) problems.add(childPath(path, 'apiServerUrl'), problem);
   }
   if (hub.metricsReceiver) {
     checkReceiver(hub.metricsReceiver, childPath(path, 'metricsReceiver'), problems);

@@ -188,3 +188,12 @@ export function vmAlertValues(receiver: HubMetricsReceiverOptions, groups: reado
     },
   };
 }
+
+export interface FleetManagerValues {
+  /** The URL the manager gives the agents it registers (fleet 0.13.2 values.yaml `apiServerURL`; empty, registration fails). */
+  readonly apiServerURL: string;
+}
+
+export function fleetManagerValues(apiServerUrl: string): FleetManagerValues {
+  return { apiServerURL: apiServerUrl };
+}

@@ -6,6 +6,7 @@ import {
   TerraformBackendOptions,
 } from '../cluster-platform';
 import { CHART_KEYS, CHARTS, ChartKey } from '../versions';
+import { checkAddons } from './addon-rules';
 
 /**
  * The rules of the platform layer's inputs, shared by the stacks (construct paths)
@@ -55,6 +56,7 @@ export function checkClusterPlatform(platform: ClusterPlatform, path: string, pr
       problems.add(childPath(childPath(path, 'longhorn'), 'replicaCount'), `must be a whole number from 1 to ${max} (the cluster's node count: each replica needs its own node), got ${count}`);
     }
   }
+  checkAddons(platform, path, problems);
   if (platform.gitopsAgent) checkGitOpsAgent(platform.gitopsAgent, childPath(path, 'gitopsAgent'), problems);
 }
 
