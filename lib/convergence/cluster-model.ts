@@ -4,7 +4,7 @@ import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Prerequisite } from '../site/site-spec';
 import { isBuiltinServed, kubernetesMinor } from './builtin-apis';
 import { controllerOfImage, KnownController } from './controllers';
-import { PlatformRelease, releaseFootprint, releasesOf } from './platform-releases';
+import { PlatformRelease, releaseFootprint, releasesOf, valueAt } from './platform-releases';
 import { imageOfTemplate, podTemplatesOf } from './pod-templates';
 
 /** A taint a node carries. */
@@ -73,7 +73,12 @@ export interface ClusterModelInputs {
   readonly nodes: readonly ModelNode[];
   /** The site's Terraform stack JSON. @default - no platform layer */
   readonly siteStack?: string;
-  /** The hub's Terraform stack JSON, for sites whose nodes join the hub's control plane. @default - none */
+  /**
+   * The hub's Terraform stack JSON: all of it counts for sites whose nodes join the hub's
+   * control plane; for others only what the hub runs for them (a hub-mode SPIRE site's
+   * controller manager).
+   * @default - none
+   */
   readonly hubStack?: string;
   /** Objects the site's k3s servers deploy from their auto-deploy manifests folder. @default - none */
   readonly nodeManifests?: readonly unknown[];
@@ -105,10 +110,8 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   const hub = joinsHub(spec);
   const k3s = !hub && spec.nodes.some((n) => n.role === 'server' && n.runtime === 'k3s');
   const distribution = hub ? 'hub' : k3s ? 'k3s' : 'kubernetes';
-  const releases = [
-    ...(inputs.siteStack ? releasesOf(inputs.siteStack, spec.name) : []),
-    ...(hub && inputs.hubStack ? releasesOf(inputs.hubStack, 'hub') : []),
-  ];
+  const hubReleases = inputs.hubStack ? releasesOf(inputs.hubStack, 'hub') : [];
+  const releases = [...(inputs.siteStack ? releasesOf(inputs.siteStack, spec.name) : []), ...(hub ? hubReleases : [])];
   const crds: ServedCrd[] = [];
   const running: RunningImage[] = [];
   const platformImages = new Set<string>();
@@ -136,6 +139,17 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
       if (release.stack !== 'hub') platformImages.add(image);
     }
     if (release.chart === 'longhorn') provided.set('StorageClass longhorn', source);
+  }
+  // A hub-mode SPIRE site's ClusterSPIFFEIDs are reconciled by the hub's server, which runs a
+  // controller manager per site cluster (spire chart `spire-server.externalControllerManagers`).
+  const clusterName = spec.components.spire?.clusterName ?? spec.name;
+  for (const release of hub ? [] : hubReleases.filter((r) => r.chart === 'spire')) {
+    const external = valueAt(release.values, 'spire-server.externalControllerManagers', {}) as { enabled?: boolean; clusters?: Record<string, unknown> };
+    const footprint = releaseFootprint(release);
+    const image = typeof footprint === 'string' ? undefined : footprint.images.find((i) => i.includes('spire-controller-manager'));
+    if (external.enabled === true && external.clusters?.[clusterName] !== undefined && image) {
+      running.push({ image, source: `hub release ${release.key}: its controller manager for cluster ${clusterName}` });
+    }
   }
   if (k3s) {
     for (const crd of K3S_CRDS) crds.push({ ...crd, source: 'k3s' });

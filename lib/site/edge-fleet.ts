@@ -211,7 +211,7 @@ export class EdgeFleet {
   /** The site's cluster model and every convergence check over it. */
   private checkConvergence(site: EdgeSite, objects: readonly SiteObject[], terraform: readonly OutputFile[], siteImages: readonly string[]): ConvergenceReport {
     const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content;
-    const hubStack = joinsHub(site.spec) ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
+    const hubStack = joinsHub(site.spec) || site.spec.components.spire?.hubServer ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
     const nodeManifests = site.nodeFiles().filter((f) => isAutoDeployManifest(f.path)).flatMap((f) => yaml.loadAll(f.content));
     return checkConvergence({
       spec: site.spec, objects, demands: site.workloadDemands, siteImages, nodeManifests,
