@@ -107,8 +107,12 @@ export class EdgeClusterStack extends TerraformStack {
       });
     } else if (agent?.kind === 'fleet' && agent.fleet) {
       const token = new TerraformVariable(this, FLEET_TOKEN_VARIABLE, {
-        type: 'string', sensitive: true, description: 'Value of the Fleet ClusterRegistrationToken the site registers with (from the hub).',
+        type: 'string', sensitive: true, nullable: false,
+        description: 'Value of the Fleet ClusterRegistrationToken the site registers with (from the hub); write-only, never kept in the plan or state.',
       });
+      // Ephemeral (Terraform 1.10): the value may only flow into write-only arguments, and no
+      // plan file keeps it. cdktf 0.21 has no field for it.
+      token.addOverride('ephemeral', true);
       const ca = new TerraformVariable(this, FLEET_CA_VARIABLE, {
         type: 'string', default: '', description: 'PEM CA of the hub\'s Kubernetes API; empty when a well-known CA signed it.',
       });
@@ -116,7 +120,10 @@ export class EdgeClusterStack extends TerraformStack {
         name: 'fleet-agent', chart: 'fleet-agent', namespace: PLATFORM_RELEASE_NAMESPACES.fleet,
         values: fleetAgentValues(agent.fleet, props.siteName), dependsOn: everything,
         set: [{ name: 'apiServerCA', value: ca.stringValue, type: 'string' }],
-        setSensitive: [{ name: 'token', value: token.stringValue, type: 'string' }],
+        // `set_sensitive` would keep the token in the state (only hidden in the plan output);
+        // `set_wo` hands it to Helm and forgets it. A new token needs a new revision.
+        setWo: [{ name: 'token', value: token.stringValue, type: 'string' }],
+        setWoRevision: agent.fleet.tokenRevision ?? 1,
       });
     }
     return releases;

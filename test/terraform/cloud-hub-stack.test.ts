@@ -4,7 +4,7 @@ import { releasesOf, valuesOf } from './support/stacks';
 
 function hubStack(hub: Partial<CloudHubOptions>): any {
   const files = terraformFiles([], { settings: { hub: { access: { context: 'cloud-hub' }, ...hub } } });
-  expect(files.map((f) => f.path)).toEqual(['terraform/_hub/cdk.tf.json']);
+  expect(files.map((f) => f.path)).toEqual(['terraform/_hub/cdk.tf.json', 'terraform/_hub/.terraform.lock.hcl']);
   return JSON.parse(files[0].content);
 }
 

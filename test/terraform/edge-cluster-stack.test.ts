@@ -127,7 +127,7 @@ describe('EdgeClusterStack', () => {
       expect(values.kustomization.spec.path).toBe('./out/gitops/flux/site-a');
     });
 
-    test('WHEN the Fleet agent is set THEN it registers with the hub and takes its token from a sensitive variable', () => {
+    test('WHEN the Fleet agent is set THEN it registers with the hub and takes its token write-only from an ephemeral variable', () => {
       const platform: ClusterPlatform = { ...minimal, gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } } };
       const stack = stackWith(platform);
       const release = releasesOf(stack)['fleet-agent'];
@@ -135,9 +135,25 @@ describe('EdgeClusterStack', () => {
       expect(valuesOf(release)).toEqual({
         apiServerURL: 'https://hub.example.com:6443', clientID: 'site-a', clusterNamespace: 'fleet-default', labels: { 'edge.site': 'site-a', 'edge.tier': 'mini' },
       });
-      expect(release.set_sensitive).toEqual([{ name: 'token', type: 'string', value: '${var.fleet_registration_token}' }]);
-      expect(stack.variable.fleet_registration_token).toMatchObject({ type: 'string', sensitive: true });
+      expect(release.set_wo).toEqual([{ name: 'token', type: 'string', value: '${var.fleet_registration_token}' }]);
+      expect(release.set_wo_revision).toBe(1);
+      expect(stack.variable.fleet_registration_token).toMatchObject({ type: 'string', sensitive: true, ephemeral: true, nullable: false });
       expect(stack.variable.fleet_registration_token.default).toBeUndefined();
+    });
+
+    // Regression: the token went to `set_sensitive`, which the helm provider keeps in the state.
+    test('WHEN the Fleet agent is set THEN no set_sensitive or other state-kept attribute references the token', () => {
+      const platform: ClusterPlatform = { ...minimal, gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } } };
+      const release = releasesOf(stackWith(platform))['fleet-agent'];
+      expect(release.set_sensitive).toBeUndefined();
+      const { set_wo: _writeOnly, ...kept } = release;
+      expect(JSON.stringify(kept)).not.toContain('fleet_registration_token');
+    });
+
+    test('WHEN the token is rotated THEN tokenRevision becomes set_wo_revision, and a revision below 1 is an error', () => {
+      const fleet = (tokenRevision: number): ClusterPlatform => ({ ...minimal, gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443', tokenRevision } } });
+      expect(releasesOf(stackWith(fleet(3)))['fleet-agent'].set_wo_revision).toBe(3);
+      expect(() => stackWith(fleet(0))).toThrow(/platform\.gitopsAgent\.fleet\.tokenRevision: 0 is not an integer from 1 to 1000000/);
     });
   });
 

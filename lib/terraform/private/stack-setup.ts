@@ -1,8 +1,8 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { Release, ReleaseSet, ReleaseSetSensitive } from '@cdktf/provider-helm/lib/release';
+import { Release, ReleaseSet, ReleaseSetSensitive, ReleaseSetWo } from '@cdktf/provider-helm/lib/release';
 import { GcsBackend, HttpBackend, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { ClusterAccess, ReleaseSettings, TerraformBackendOptions } from '../cluster-platform';
-import { CHARTS, ChartKey, HELM_PROVIDER } from '../versions';
+import { CHARTS, ChartKey, HELM_PROVIDER, TERRAFORM_REQUIRED_VERSION } from '../versions';
 import { canonicalJson } from './canonical-json';
 
 /** Defaults of the release settings: slow uplinks pull images for a long time. */
@@ -46,6 +46,8 @@ export function addHelmProvider(stack: TerraformStack, access: ClusterAccess): v
     : { kubernetes: { configPath: access.kubeconfig ?? '~/.kube/config', configContext: access.context } });
   // The bindings declare the bare source `helm`, which OpenTofu resolves to another registry.
   stack.addOverride('terraform.required_providers.helm', { source: HELM_PROVIDER.source, version: HELM_PROVIDER.version });
+  // An older Terraform would fail late, at the write-only token or the S3 lock file; this fails at init.
+  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
 }
 
 /** One release of the platform layer. */
@@ -62,8 +64,15 @@ export interface PlatformRelease {
   readonly dependsOn?: readonly Release[];
   /** Values that reference Terraform variables (never literal secrets). */
   readonly set?: readonly ReleaseSet[];
-  /** Sensitive values that reference Terraform variables. */
+  /** Sensitive values that reference Terraform variables (they are kept in the state: never for credentials). */
   readonly setSensitive?: readonly ReleaseSetSensitive[];
+  /**
+   * Write-only values (`set_wo`, Terraform 1.11): sent to Helm, never kept in the plan or
+   * the state. Terraform cannot see them change, so `setWoRevision` says when to resend them.
+   */
+  readonly setWo?: readonly ReleaseSetWo[];
+  /** Revision of the write-only values: a change makes Terraform upgrade the release with them. */
+  readonly setWoRevision?: number;
   /** Chart repository that replaces the pinned one (charts not published upstream). */
   readonly repository?: string;
 }
@@ -99,6 +108,8 @@ export class ReleaseFactory {
       values: release.values !== undefined ? [canonicalJson(release.values)] : undefined,
       set: release.set ? [...release.set] : undefined,
       setSensitive: release.setSensitive ? [...release.setSensitive] : undefined,
+      setWo: release.setWo ? [...release.setWo] : undefined,
+      setWoRevision: release.setWoRevision,
       dependsOn: release.dependsOn && release.dependsOn.length > 0 ? [...release.dependsOn] : undefined,
     });
   }
