@@ -10,6 +10,7 @@ import { cloudCoreValues, hubSpireValues, victoriaSingleValues } from './private
 import { checkBackend, checkChartVersions, checkReleaseSettings } from './private/platform-rules';
 import { certManagerValues } from './private/platform-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
+import { PLATFORM_RELEASE_NAMESPACES } from './edge-cluster-stack';
 
 /** Props of a CloudHubStack. */
 export interface CloudHubStackProps extends TerraformStackOptions, CloudHubOptions {}
@@ -42,12 +43,13 @@ export class CloudHubStack extends TerraformStack {
     const add = (release: Parameters<ReleaseFactory['add']>[0]) => (releases[release.name] = factory.add(release));
 
     const certManager = props.certManager
-      ? add({ name: 'cert-manager', chart: 'cert-manager', namespace: 'cert-manager', values: certManagerValues() })
+      ? add({ name: 'cert-manager', chart: 'cert-manager', namespace: PLATFORM_RELEASE_NAMESPACES.certManager, values: certManagerValues() })
       : undefined;
     if (props.spireServer) {
-      const crds = add({ name: 'spire-crds', chart: 'spire-crds', namespace: 'spire-system' });
+      // Not `spire-system`: the site folders of flavors that join the hub's control plane write that one.
+      const crds = add({ name: 'spire-crds', chart: 'spire-crds', namespace: PLATFORM_RELEASE_NAMESPACES.spire });
       add({
-        name: 'spire', chart: 'spire', namespace: 'spire-system', values: hubSpireValues(props.spireServer),
+        name: 'spire', chart: 'spire', namespace: PLATFORM_RELEASE_NAMESPACES.spire, values: hubSpireValues(props.spireServer),
         dependsOn: [crds, ...(props.spireServer.certManagerUpstream && certManager ? [certManager] : [])],
       });
     }
@@ -56,11 +58,11 @@ export class CloudHubStack extends TerraformStack {
     }
     if (props.openYurt) add({ name: 'yurt-manager', chart: 'yurt-manager', namespace: 'kube-system' });
     if (props.fleetManager) {
-      const crds = add({ name: 'fleet-crd', chart: 'fleet-crd', namespace: 'cattle-fleet-system' });
-      add({ name: 'fleet', chart: 'fleet', namespace: 'cattle-fleet-system', dependsOn: [crds] });
+      const crds = add({ name: 'fleet-crd', chart: 'fleet-crd', namespace: PLATFORM_RELEASE_NAMESPACES.fleet });
+      add({ name: 'fleet', chart: 'fleet', namespace: PLATFORM_RELEASE_NAMESPACES.fleet, dependsOn: [crds] });
     }
     if (props.metricsReceiver) {
-      add({ name: 'victoria-metrics', chart: 'victoria-metrics-single', namespace: 'monitoring', values: victoriaSingleValues(props.metricsReceiver) });
+      add({ name: 'victoria-metrics', chart: 'victoria-metrics-single', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: victoriaSingleValues(props.metricsReceiver) });
     }
     if (props.logReceiver) {
       add({ name: 'victoria-logs', chart: 'victoria-logs-single', namespace: 'logging', values: victoriaSingleValues(props.logReceiver) });

@@ -27,12 +27,19 @@ export interface EdgeClusterStackProps extends TerraformStackOptions {
   readonly syncInterval?: string;
 }
 
-/** Namespaces of the platform releases. */
+/**
+ * Namespaces of the platform releases. The platform layer owns each (Helm creates it), so
+ * none may be a namespace a site folder writes (see `namespaceOwnershipProblems`): SPIRE's
+ * and the monitoring stack's are not `spire-system` and `monitoring`, where SpireEdge and
+ * EdgeMonitoring put their objects. Helm creates them without Pod Security labels, so
+ * they run at the cluster's default level (k3s: privileged), which the SPIFFE CSI driver,
+ * Longhorn and Falco need.
+ */
 export const PLATFORM_RELEASE_NAMESPACES = {
   cilium: 'kube-system',
   certManager: 'cert-manager',
-  spire: 'spire-system',
-  monitoring: 'monitoring',
+  spire: 'spire-platform',
+  monitoring: 'monitoring-platform',
   longhorn: 'longhorn-system',
   falco: 'falco',
   flux: 'flux-system',
