@@ -38,7 +38,7 @@ export class CloudHubStack extends TerraformStack {
 
     addBackend(this, id, props.backend);
     addHelmProvider(this, props.access);
-    const factory = new ReleaseFactory(this, props.releases, props.chartVersions);
+    const factory = new ReleaseFactory(this, props.releases, props.chartVersions, props.access);
     const releases: Record<string, Release> = {};
     const add = (release: Parameters<ReleaseFactory['add']>[0]) => (releases[release.name] = factory.add(release));
 

@@ -8,7 +8,7 @@ import type { ClusterAccess, ClusterPlatform, TerraformStackOptions } from './cl
 import { checkBackend, checkChartVersions, checkClusterAccess, checkClusterPlatform, checkReleaseSettings } from './private/platform-rules';
 import {
   certManagerValues, ciliumValues, falcoValues, fleetAgentValues, flux2Values, fluxSyncValues, kubePrometheusStackValues, longhornValues,
-  spireValues,
+  prometheusOperatorCrdsValues, spireValues,
 } from './private/platform-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
 
@@ -79,7 +79,7 @@ export class EdgeClusterStack extends TerraformStack {
 
     addBackend(this, id, props.backend);
     addHelmProvider(this, props.access);
-    this.releases = this.addReleases(props, new ReleaseFactory(this, props.releases, props.chartVersions));
+    this.releases = this.addReleases(props, new ReleaseFactory(this, props.releases, props.chartVersions, props.access));
   }
 
   private addReleases(props: EdgeClusterStackProps, factory: ReleaseFactory): Record<string, Release> {
@@ -96,7 +96,9 @@ export class EdgeClusterStack extends TerraformStack {
       add({ name: 'spire', chart: 'spire', namespace: PLATFORM_RELEASE_NAMESPACES.spire, values: spireValues(platform.spire, props.siteName), dependsOn: [...cni, crds] });
     }
     if (platform.monitoring) {
-      add({ name: 'kube-prometheus-stack', chart: 'kube-prometheus-stack', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: kubePrometheusStackValues(platform.monitoring), dependsOn: cni });
+      // The CRDs from their own chart's templates, so a version bump upgrades them (the stack's copy is in `crds/`).
+      const crds = add({ name: 'prometheus-operator-crds', chart: 'prometheus-operator-crds', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: prometheusOperatorCrdsValues(), dependsOn: cni });
+      add({ name: 'kube-prometheus-stack', chart: 'kube-prometheus-stack', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: kubePrometheusStackValues(platform.monitoring), dependsOn: [...cni, crds] });
     }
     if (platform.longhorn) {
       add({ name: 'longhorn', chart: 'longhorn', namespace: PLATFORM_RELEASE_NAMESPACES.longhorn, values: longhornValues(platform.longhorn, platform.nodeCount), dependsOn: cni });

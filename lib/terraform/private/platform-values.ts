@@ -72,7 +72,8 @@ export function spireValues(spire: SpirePlatformOptions, siteName: string): Spir
 }
 
 export interface KubePrometheusStackValues {
-  readonly crds: { readonly enabled: true };
+  /** Off: its CRDs are in the subchart's `crds/`, which Helm never upgrades; `prometheus-operator-crds` serves them. */
+  readonly crds: { readonly enabled: false };
   readonly prometheusOperator: { readonly enabled: true };
   readonly prometheus: { readonly enabled: boolean; readonly prometheusSpec?: { readonly retention: string; readonly replicas: 1 } };
   readonly alertmanager: { readonly enabled: false };
@@ -90,7 +91,7 @@ export interface KubePrometheusStackValues {
 export function kubePrometheusStackValues(monitoring: MonitoringPlatformOptions): KubePrometheusStackValues {
   const full = (monitoring.mode ?? 'operator') === 'kube-prometheus-stack';
   return {
-    crds: { enabled: true },
+    crds: { enabled: false },
     prometheusOperator: { enabled: true },
     prometheus: full ? { enabled: true, prometheusSpec: { retention: monitoring.retention ?? '2d', replicas: 1 } } : { enabled: false },
     alertmanager: { enabled: false },
@@ -103,6 +104,15 @@ export function kubePrometheusStackValues(monitoring: MonitoringPlatformOptions)
     kubeEtcd: { enabled: false },
     kubeProxy: { enabled: false },
   };
+}
+
+export interface PrometheusOperatorCrdsValues {
+  /** Kept on uninstall: deleting the CRDs would delete every ServiceMonitor and rule with them (`crds.annotations`, values.yaml 31.0.1). */
+  readonly crds: { readonly annotations: { readonly 'helm.sh/resource-policy': 'keep' } };
+}
+
+export function prometheusOperatorCrdsValues(): PrometheusOperatorCrdsValues {
+  return { crds: { annotations: { 'helm.sh/resource-policy': 'keep' } } };
 }
 
 export interface LonghornValues {

@@ -4,6 +4,7 @@ import { GcsBackend, HttpBackend, LocalBackend, S3Backend, TerraformStack } from
 import type { ClusterAccess, ReleaseSettings, TerraformBackendOptions } from '../cluster-platform';
 import { CHARTS, ChartKey, HELM_PROVIDER, TERRAFORM_REQUIRED_VERSION } from '../versions';
 import { canonicalJson } from './canonical-json';
+import { addCrdApply, CRD_DELIVERY } from './crd-upgrades';
 
 /** Defaults of the release settings: slow uplinks pull images for a long time. */
 export const DEFAULT_RELEASE_SETTINGS: Required<ReleaseSettings> = { timeoutSeconds: 1800, atomic: true, maxHistory: 5 };
@@ -77,7 +78,10 @@ export interface PlatformRelease {
   readonly repository?: string;
 }
 
-/** Adds releases with the stack's common Helm settings. */
+/**
+ * Adds releases with the stack's common Helm settings. A chart whose CRDs live only in
+ * its `crds/` folder gets them applied before it, at its version (see `CRD_DELIVERY`).
+ */
 export class ReleaseFactory {
   private readonly settings: Required<ReleaseSettings>;
 
@@ -85,6 +89,7 @@ export class ReleaseFactory {
     private readonly stack: TerraformStack,
     settings: ReleaseSettings = {},
     private readonly chartVersions: Readonly<Record<string, string>> = {},
+    private readonly access: ClusterAccess = {},
   ) {
     this.settings = { ...DEFAULT_RELEASE_SETTINGS, ...settings };
   }
@@ -92,11 +97,16 @@ export class ReleaseFactory {
   public add(release: PlatformRelease): Release {
     const source = CHARTS[release.chart];
     const repository = release.repository ?? ('repository' in source ? source.repository : undefined);
+    const version = this.chartVersions[release.chart] ?? source.version;
+    const crds = CRD_DELIVERY[release.chart] === 'crds-folder' && repository !== undefined
+      ? [addCrdApply(this.stack, `${release.name}-crds`, { chart: source.chart, repository, version }, this.access)]
+      : [];
+    const dependsOn = [...(release.dependsOn ?? []), ...crds];
     return new Release(this.stack, release.name, {
       name: release.name,
       chart: source.chart,
       ...(repository !== undefined ? { repository } : {}),
-      version: this.chartVersions[release.chart] ?? source.version,
+      version,
       namespace: release.namespace,
       createNamespace: true,
       atomic: this.settings.atomic,
@@ -110,7 +120,7 @@ export class ReleaseFactory {
       setSensitive: release.setSensitive ? [...release.setSensitive] : undefined,
       setWo: release.setWo ? [...release.setWo] : undefined,
       setWoRevision: release.setWoRevision,
-      dependsOn: release.dependsOn && release.dependsOn.length > 0 ? [...release.dependsOn] : undefined,
+      dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
   }
 }
