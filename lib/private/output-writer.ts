@@ -40,11 +40,12 @@ export function writeOutput(outdir: string, files: readonly OutputFile[], ownedD
 
 /**
  * Whether a file of the output folders is the tool's own, and so removed when
- * stale: everything except, under `terraform/`, what is not a `cdk.tf.json`
- * (Terraform's state and working files next to a stack are the user's).
+ * stale: everything except, under `terraform/`, what is not a `cdk.tf.json` or the
+ * provider lock file written with it (Terraform's state and working files next to a
+ * stack are the user's).
  */
 export function isToolOutput(path: string): boolean {
-  return !path.startsWith('terraform/') || path.endsWith('/cdk.tf.json');
+  return !path.startsWith('terraform/') || path.endsWith('/cdk.tf.json') || path.endsWith('/.terraform.lock.hcl');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { checkBundleSize, checkGitOpsReferences, checkSiteBundle } from '../gitops/check-gitops-output';
 import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/gitops-output';
@@ -9,6 +9,7 @@ import { hubWithSpireSites } from '../security/spire-hub';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
+import { namespaceOwnershipProblems, releaseNamespacesOf } from '../terraform/namespace-ownership';
 import { HUB_STACK_NAME, hubAlertGroupsOf, SiteStackTemplates, TERRAFORM_DIR, terraformFiles, terraformStackFile } from '../terraform/terraform-files';
 import type { TerraformSettings } from '../terraform/terraform-settings';
 import { checkSharedControlPlane, SharedControlPlaneFootprint, sharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
@@ -176,7 +177,7 @@ export class EdgeFleet {
     const terraform = this.siteTerraformFiles(site.spec);
     const gitOps = [...(this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : []), ...terraform];
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
-    problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
+    problems.push(...this.checkGitOps(spec.name, bundle, gitOps), ...this.checkNamespaceOwnership(site, terraform));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
     const siteImages = imagesOf(objects);
     const convergence = this.checkConvergence(site, entries, terraform, siteImages);
@@ -245,6 +246,21 @@ export class EdgeFleet {
     const engineFiles = [...gitOps.filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`)), ...this.fleetFiles().filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`))];
     const paths = new Set([...bundle, ...engineFiles].map((f) => f.path));
     return [...checkSiteBundle(site, bundle, this.gitOps), ...checkGitOpsReferences(paths, engineFiles, this.gitOps)];
+  }
+
+  /**
+   * No Namespace of the site folder is one a Terraform release of its cluster creates: its
+   * own stack's, and the hub's for flavors whose nodes join the hub's control plane.
+   */
+  private checkNamespaceOwnership(site: EdgeSite, terraform: readonly OutputFile[]): Problem[] {
+    if (terraform.length === 0) return [];
+    const joinsHub = site.spec.cluster.flavor === 'openyurt' || site.spec.cluster.flavor === 'kubeedge';
+    const hubStack = terraformStackFile(HUB_STACK_NAME);
+    const stacks = [...terraform, ...(joinsHub ? this.fleetFiles().filter((f) => f.path === hubStack) : [])].filter((f) => f.path.endsWith('/cdk.tf.json'));
+    const namespaces = site.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace')
+      .map((o) => ({ name: o.name, path: o.node.path }));
+    return namespaceOwnershipProblems(namespaces, stacks.flatMap((f) => releaseNamespacesOf(f.path, f.content)));
   }
 
   /** Synthesizes every site; throws one EdgeValidationError with the problems of all sites. */

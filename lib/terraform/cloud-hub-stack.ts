@@ -11,6 +11,7 @@ import { cloudCoreValues, fleetManagerValues, HUB_METRICS_RELEASE, hubSpireValue
 import { checkBackend, checkChartVersions, checkReleaseSettings } from './private/platform-rules';
 import { certManagerValues } from './private/platform-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
+import { PLATFORM_RELEASE_NAMESPACES } from './edge-cluster-stack';
 
 /** Terraform variable with the PEM CA of the hub's API that the Fleet manager gives its agents (never written to the output). */
 export const FLEET_HUB_CA_VARIABLE = 'fleet_api_server_ca';
@@ -48,17 +49,18 @@ export class CloudHubStack extends TerraformStack {
 
     addBackend(this, id, props.backend);
     addHelmProvider(this, props.access);
-    const factory = new ReleaseFactory(this, props.releases, props.chartVersions);
+    const factory = new ReleaseFactory(this, props.releases, props.chartVersions, props.access);
     const releases: Record<string, Release> = {};
     const add = (release: Parameters<ReleaseFactory['add']>[0]) => (releases[release.name] = factory.add(release));
 
     const certManager = props.certManager
-      ? add({ name: 'cert-manager', chart: 'cert-manager', namespace: 'cert-manager', values: certManagerValues() })
+      ? add({ name: 'cert-manager', chart: 'cert-manager', namespace: PLATFORM_RELEASE_NAMESPACES.certManager, values: certManagerValues() })
       : undefined;
     if (props.spireServer) {
-      const crds = add({ name: 'spire-crds', chart: 'spire-crds', namespace: 'spire-system' });
+      // Not `spire-system`: the site folders of flavors that join the hub's control plane write that one.
+      const crds = add({ name: 'spire-crds', chart: 'spire-crds', namespace: PLATFORM_RELEASE_NAMESPACES.spire });
       add({
-        name: 'spire', chart: 'spire', namespace: 'spire-system', values: hubSpireValues(props.spireServer),
+        name: 'spire', chart: 'spire', namespace: PLATFORM_RELEASE_NAMESPACES.spire, values: hubSpireValues(props.spireServer),
         dependsOn: [crds, ...(props.spireServer.certManagerUpstream && certManager ? [certManager] : [])],
       });
     }
@@ -67,21 +69,21 @@ export class CloudHubStack extends TerraformStack {
     }
     if (props.openYurt) add({ name: 'yurt-manager', chart: 'yurt-manager', namespace: 'kube-system' });
     if (props.fleetManager) {
-      const crds = add({ name: 'fleet-crd', chart: 'fleet-crd', namespace: 'cattle-fleet-system' });
+      const crds = add({ name: 'fleet-crd', chart: 'fleet-crd', namespace: PLATFORM_RELEASE_NAMESPACES.fleet });
       const ca = new TerraformVariable(this, FLEET_HUB_CA_VARIABLE, {
         type: 'string', default: '', description: 'PEM CA of the hub\'s Kubernetes API for the Fleet agents; empty when a well-known CA signed it.',
       });
       add({
-        name: 'fleet', chart: 'fleet', namespace: 'cattle-fleet-system', dependsOn: [crds],
+        name: 'fleet', chart: 'fleet', namespace: PLATFORM_RELEASE_NAMESPACES.fleet, dependsOn: [crds],
         values: fleetManagerValues(props.apiServerUrl!),
         set: [{ name: 'apiServerCA', value: ca.stringValue, type: 'string' }],
       });
     }
     if (props.metricsReceiver) {
-      const receiver = add({ name: HUB_METRICS_RELEASE, chart: 'victoria-metrics-single', namespace: 'monitoring', values: victoriaSingleValues(props.metricsReceiver) });
+      const receiver = add({ name: HUB_METRICS_RELEASE, chart: 'victoria-metrics-single', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: victoriaSingleValues(props.metricsReceiver) });
       // Agent-mode sites evaluate no rules: their alerts are evaluated here, on what they remote-write.
       add({
-        name: 'vmalert', chart: 'victoria-metrics-alert', namespace: 'monitoring',
+        name: 'vmalert', chart: 'victoria-metrics-alert', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring,
         values: vmAlertValues(props.metricsReceiver, props.alertGroups ?? []), dependsOn: [receiver],
       });
     }

@@ -161,6 +161,13 @@ export interface FleetAgentOptions {
    * @default - none; `terraformFiles` gives `edge.tier`, and `topology.kubernetes.io/region` when the site has a region
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Revision of the registration token. The token reaches Helm write-only (never kept in
+   * Terraform's state), so Terraform cannot see it change: raise this number, in review,
+   * with the apply that supplies a new token.
+   * @default 1
+   */
+  readonly tokenRevision?: number;
 }
 
 /** The GitOps agent that pulls a site's folder. */

@@ -1,3 +1,4 @@
+import { MONITORING_PLATFORM_NAMESPACE } from './private/hub-values';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -9,7 +10,7 @@ import type { ClusterAccess, ClusterPlatform, TerraformStackOptions } from './cl
 import { checkBackend, checkChartVersions, checkClusterAccess, checkClusterPlatform, checkReleaseSettings } from './private/platform-rules';
 import {
   certManagerValues, ciliumValues, falcoValues, fleetAgentValues, flux2Values, fluxSyncValues, kubePrometheusStackValues, longhornValues,
-  spireValues,
+  prometheusOperatorCrdsValues, spireValues,
 } from './private/platform-values';
 import { nvidiaDevicePluginValues, prometheusAdapterValues } from './private/addon-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
@@ -29,12 +30,19 @@ export interface EdgeClusterStackProps extends TerraformStackOptions {
   readonly syncInterval?: string;
 }
 
-/** Namespaces of the platform releases. */
+/**
+ * Namespaces of the platform releases. The platform layer owns each (Helm creates it), so
+ * none may be a namespace a site folder writes (see `namespaceOwnershipProblems`): SPIRE's
+ * and the monitoring stack's are not `spire-system` and `monitoring`, where SpireEdge and
+ * EdgeMonitoring put their objects. Helm creates them without Pod Security labels, so
+ * they run at the cluster's default level (k3s: privileged), which the SPIFFE CSI driver,
+ * Longhorn and Falco need.
+ */
 export const PLATFORM_RELEASE_NAMESPACES = {
   cilium: 'kube-system',
   certManager: 'cert-manager',
-  spire: 'spire-system',
-  monitoring: 'monitoring',
+  spire: 'spire-platform',
+  monitoring: MONITORING_PLATFORM_NAMESPACE,
   longhorn: 'longhorn-system',
   falco: 'falco',
   flux: 'flux-system',
@@ -77,7 +85,7 @@ export class EdgeClusterStack extends TerraformStack {
 
     addBackend(this, id, props.backend);
     addHelmProvider(this, props.access);
-    this.releases = this.addReleases(props, new ReleaseFactory(this, props.releases, props.chartVersions));
+    this.releases = this.addReleases(props, new ReleaseFactory(this, props.releases, props.chartVersions, props.access));
   }
 
   private addReleases(props: EdgeClusterStackProps, factory: ReleaseFactory): Record<string, Release> {
@@ -94,7 +102,9 @@ export class EdgeClusterStack extends TerraformStack {
       add({ name: 'spire', chart: 'spire', namespace: PLATFORM_RELEASE_NAMESPACES.spire, values: spireValues(platform.spire, props.siteName), dependsOn: [...cni, crds] });
     }
     if (platform.monitoring) {
-      add({ name: 'kube-prometheus-stack', chart: 'kube-prometheus-stack', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: kubePrometheusStackValues(platform.monitoring), dependsOn: cni });
+      // The CRDs from their own chart's templates, so a version bump upgrades them (the stack's copy is in `crds/`).
+      const crds = add({ name: 'prometheus-operator-crds', chart: 'prometheus-operator-crds', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: prometheusOperatorCrdsValues(), dependsOn: cni });
+      add({ name: 'kube-prometheus-stack', chart: 'kube-prometheus-stack', namespace: PLATFORM_RELEASE_NAMESPACES.monitoring, values: kubePrometheusStackValues(platform.monitoring), dependsOn: [...cni, crds] });
     }
     if (platform.longhorn) {
       add({ name: 'longhorn', chart: 'longhorn', namespace: PLATFORM_RELEASE_NAMESPACES.longhorn, values: longhornValues(platform.longhorn, platform.nodeCount), dependsOn: cni });
@@ -124,8 +134,12 @@ export class EdgeClusterStack extends TerraformStack {
       });
     } else if (agent?.kind === 'fleet' && agent.fleet) {
       const token = new TerraformVariable(this, FLEET_TOKEN_VARIABLE, {
-        type: 'string', sensitive: true, description: 'Value of the Fleet ClusterRegistrationToken the site registers with (from the hub).',
+        type: 'string', sensitive: true, nullable: false,
+        description: 'Value of the Fleet ClusterRegistrationToken the site registers with (from the hub); write-only, never kept in the plan or state.',
       });
+      // Ephemeral (Terraform 1.10): the value may only flow into write-only arguments, and no
+      // plan file keeps it. cdktf 0.21 has no field for it.
+      token.addOverride('ephemeral', true);
       const ca = new TerraformVariable(this, FLEET_CA_VARIABLE, {
         type: 'string', default: '', description: 'PEM CA of the hub\'s Kubernetes API; empty when a well-known CA signed it.',
       });
@@ -133,7 +147,10 @@ export class EdgeClusterStack extends TerraformStack {
         name: 'fleet-agent', chart: 'fleet-agent', namespace: PLATFORM_RELEASE_NAMESPACES.fleet,
         values: fleetAgentValues(agent.fleet, props.siteName), dependsOn: everything,
         set: [{ name: 'apiServerCA', value: ca.stringValue, type: 'string' }],
-        setSensitive: [{ name: 'token', value: token.stringValue, type: 'string' }],
+        // `set_sensitive` would keep the token in the state (only hidden in the plan output);
+        // `set_wo` hands it to Helm and forgets it. A new token needs a new revision.
+        setWo: [{ name: 'token', value: token.stringValue, type: 'string' }],
+        setWoRevision: agent.fleet.tokenRevision ?? 1,
       });
     }
     return releases;

@@ -10,5 +10,7 @@ export * from './cloud-hub-stack';
 export * from './platform-from-site';
 export * from './terraform-settings';
 export * from './terraform-files';
+export * from './namespace-ownership';
+export * from './provider-lock';
 export * from './terraform-inventory';
 export * from './terraform-app';

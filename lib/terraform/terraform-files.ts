@@ -13,6 +13,7 @@ import { platformFromSite } from './platform-from-site';
 import { checkCloudHubOptions } from './private/hub-rules';
 import { checkBackend, checkChartVersions, checkGitOpsAgent, checkReleaseSettings } from './private/platform-rules';
 import { buildStackJson, InMemoryRoot, stackJson } from './private/stack-json';
+import { PROVIDER_LOCK_FILE, providerLockFile } from './provider-lock';
 import { resolveClusterAccess, SiteTerraformSettings, TerraformSettings } from './terraform-settings';
 
 /** Output folder of the Terraform stacks, relative to the output root. */
@@ -24,6 +25,14 @@ export const HUB_STACK_NAME = '_hub';
 export function terraformStackFile(stackName: string): string {
   return `${TERRAFORM_DIR}/${stackName}/cdk.tf.json`;
 }
+
+/** The provider lock file of a stack, next to its JSON: `terraform/<stack>/.terraform.lock.hcl`. */
+export function terraformLockFile(stackName: string): string {
+  return `${TERRAFORM_DIR}/${stackName}/${PROVIDER_LOCK_FILE}`;
+}
+
+/** Every stack pins the same providers, so every stack gets the same lock file. */
+const LOCK_FILE_CONTENT = providerLockFile();
 
 /** What `terraformFiles` builds the stacks from besides the sites. */
 export interface TerraformFilesOptions {
@@ -58,7 +67,8 @@ export interface TerraformFilesOptions {
 /**
  * The Terraform JSON of every site's platform layer (`terraform/<site>/cdk.tf.json`)
  * and of the hub (`terraform/_hub/cdk.tf.json`, when the settings have a hub), built
- * in memory, one construct tree per stack. Deterministic: the same input gives the
+ * in memory, one construct tree per stack, each followed by its provider lock file
+ * (`.terraform.lock.hcl`), so `terraform init` installs the provider build it names. Deterministic: the same input gives the
  * same bytes. Throws one EdgeValidationError with every problem of every stack.
  */
 export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: TerraformFilesOptions = {}): OutputFile[] {
@@ -68,6 +78,7 @@ export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: Terr
   const build = (name: string, create: (root: InMemoryRoot) => EdgeClusterStack | CloudHubStack) => {
     try {
       files.push({ path: terraformStackFile(name), content: buildStackJson(() => stackJson(create(new InMemoryRoot()))) });
+      files.push({ path: terraformLockFile(name), content: LOCK_FILE_CONTENT });
     } catch (error) {
       if (!(error instanceof EdgeValidationError)) throw error;
       problems.push(...error.problems);
@@ -75,7 +86,7 @@ export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: Terr
   };
   for (const site of sites) {
     const reused = options.templates?.stackJson(site, options);
-    if (reused !== undefined) files.push({ path: terraformStackFile(site.name), content: reused });
+    if (reused !== undefined) files.push({ path: terraformStackFile(site.name), content: reused }, { path: terraformLockFile(site.name), content: LOCK_FILE_CONTENT });
     else build(site.name, (root) => addEdgeClusterStack(root, site, options));
   }
   if (options.settings?.hub) {

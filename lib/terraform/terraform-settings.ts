@@ -6,7 +6,9 @@ import {
   BACKEND_KINDS, ClusterAccess, GITOPS_AGENT_KINDS, GitOpsAgentOptions, TerraformBackendOptions, TerraformStackOptions,
 } from './cluster-platform';
 import { checkCloudHubOptions } from './private/hub-rules';
-import { checkBackend, checkChartVersions, checkClusterAccess, checkGitOpsAgent, checkReleaseSettings } from './private/platform-rules';
+import {
+  checkBackend, checkChartVersions, checkClusterAccess, checkGitOpsAgent, checkReleaseSettings, MAX_TOKEN_REVISION,
+} from './private/platform-rules';
 
 /**
  * The fleet's `terraform:` block: settings every site stack shares, the GitOps agent
@@ -46,7 +48,7 @@ const BACKEND_KEYS = ['kind', 'path', 'bucket', 'prefix', 'region', 'useLockfile
 const RELEASES_KEYS = ['timeoutSeconds', 'atomic', 'maxHistory'];
 const AGENT_KEYS = ['kind', 'flux', 'fleet'];
 const FLUX_KEYS = ['url', 'branch', 'path', 'secretName', 'interval', 'timeout'];
-const FLEET_KEYS = ['apiServerUrl', 'clusterNamespace', 'clientId', 'labels'];
+const FLEET_KEYS = ['apiServerUrl', 'clusterNamespace', 'clientId', 'labels', 'tokenRevision'];
 const HUB_KEYS = ['access', 'apiServerUrl', 'certManager', 'spireServer', 'kubeEdge', 'openYurt', 'fleetManager', 'metricsReceiver', 'logReceiver'];
 // edgeClusters is not an inventory key: the fleet's hub-mode sites give it (hubWithSpireSites).
 const HUB_SPIRE_KEYS = ['trustDomain', 'clusterName', 'serviceType', 'certManagerUpstream', 'kubeConfigSecret'];
@@ -145,6 +147,7 @@ function readGitOpsAgent(r: MappingReader): GitOpsAgentOptions | undefined {
   const fl = g.mapping('fleet', FLEET_KEYS);
   const fleet = fl ? compact({
     apiServerUrl: fl.string('apiServerUrl'), clusterNamespace: fl.string('clusterNamespace'), clientId: fl.string('clientId'), labels: fl.stringMap('labels'),
+    tokenRevision: fl.integer('tokenRevision', 1, MAX_TOKEN_REVISION),
   }) : undefined;
   if (fl) fl.require('apiServerUrl', 'the URL of the hub\'s Kubernetes API');
   if (kind === undefined || (flux && flux.url === undefined) || (fleet && fleet.apiServerUrl === undefined)) return undefined;

@@ -31,7 +31,14 @@ export const CHARTS = {
   'spire-crds': { chart: 'spire-crds', repository: 'https://spiffe.github.io/helm-charts-hardened', version: '0.5.0' },
   /** SPIRE (SPIFFE hardened charts): the SPIFFE CSI driver at sites (SpireEdge runs the rest), the server at the hub. */
   'spire': { chart: 'spire', repository: 'https://spiffe.github.io/helm-charts-hardened', version: '0.29.0' },
-  /** Prometheus Operator, its CRDs and optionally the whole monitoring stack (88.5.3: the newest release whose chart facts are at hand). */
+  /**
+   * The Prometheus Operator's CRDs as templates (prometheus-community), installed before
+   * `kube-prometheus-stack` (which then has `crds.enabled: false`): Helm never upgrades a
+   * chart's `crds/` folder, but it does upgrade templates. Pin the release whose appVersion
+   * is the stack's operator (31.0.1 and 88.5.3 both carry v0.93.1, ../shared/charts).
+   */
+  'prometheus-operator-crds': { chart: 'prometheus-operator-crds', repository: 'https://prometheus-community.github.io/helm-charts', version: '31.0.1' },
+  /** Prometheus Operator and optionally the whole monitoring stack (its CRDs come from `prometheus-operator-crds`). */
   'kube-prometheus-stack': { chart: 'kube-prometheus-stack', repository: 'https://prometheus-community.github.io/helm-charts', version: '88.5.3' },
   /** Longhorn replicated block storage. */
   'longhorn': { chart: 'longhorn', repository: 'https://charts.longhorn.io', version: '1.11.0' },
@@ -93,6 +100,12 @@ export const KUBEEDGE_VERSION = 'v1.21.0';
  * the schema Terraform uses is the one the stacks were checked against.
  */
 export const HELM_PROVIDER = { source: 'hashicorp/helm', version: '~> 3.1.1' } as const;
+
+/**
+ * The Terraform releases every stack admits: write-only arguments (the Fleet token's
+ * `set_wo`) need Terraform 1.11, ephemeral variables 1.10, the S3 lock file 1.10.
+ */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.11.0';
 
 /**
  * The npm package of the helm provider's bindings: the tests read the provider

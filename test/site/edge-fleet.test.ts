@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { EdgeFleet, EdgeValidationError } from '../../lib';
+import { releaseNamespacesOf } from '../../lib/terraform';
 import { microSite } from '../support/fixtures';
 
 describe('EdgeFleet', () => {
@@ -55,5 +57,38 @@ describe('EdgeFleet', () => {
     const json = JSON.parse(stack!.content);
     expect(json.provider.helm[0].kubernetes.config_context).toBe('test-site');
     expect(Object.keys(json.resource.helm_release)).toEqual(expect.arrayContaining(['cert-manager', 'flux2', 'edge-bootstrap']));
+  });
+
+  describe('namespace ownership', () => {
+    const terraform = { access: { kubeconfig: '~/.kube/config', context: '{site}' } };
+    const stackNamespaces = (files: readonly { path: string; content: string }[]) => files
+      .filter((f) => f.path.endsWith('/cdk.tf.json')).flatMap((f) => releaseNamespacesOf(f.path, f.content)).map((r) => r.namespace);
+
+    // Regression: kube-prometheus-stack and SPIRE were installed into `monitoring` and `spire-system`, which the site folder also writes.
+    test('WHEN a site runs monitoring and SPIRE with Terraform THEN no Namespace of its folder is one a release creates', () => {
+      const spec = microSite({ components: { spire: { trustDomain: 'edge.example.com' }, monitoring: { mode: 'server' } } });
+      const files = new EdgeFleet({ sites: [spec], terraform }).synthSite(spec).files;
+      const folder = files.filter((f) => /^sites\/test-site\/_cluster\/namespace-/.test(f.path)).map((f) => /namespace-(.+)\.yaml$/.exec(f.path)![1]);
+      expect(folder).toEqual(expect.arrayContaining(['monitoring', 'spire-system']));
+      expect(stackNamespaces(files)).toEqual(expect.arrayContaining(['monitoring-platform', 'spire-platform']));
+      expect(folder.filter((ns) => stackNamespaces(files).includes(ns))).toEqual([]);
+    });
+
+    test('WHEN a site folder writes a Namespace a release of its stack creates THEN the synth fails at the Namespace', () => {
+      const spec = microSite({ namespaces: ['cert-manager'] });
+      const act = () => new EdgeFleet({ sites: [spec], terraform }).synthSite(spec);
+      expect(act).toThrow(EdgeValidationError);
+      expect(act).toThrow('test-site/Namespace-cert-manager/Namespace: Namespace "cert-manager" is also created by the Terraform release "cert-manager" (terraform/test-site/cdk.tf.json)');
+    });
+
+    test('WHEN a hand-written Namespace of a site whose nodes join the hub is a hub release namespace THEN the synth fails naming the hub stack', () => {
+      const spec = microSite({ cluster: { flavor: 'kubeedge', kubeEdge: { cloudCoreAddress: '203.0.113.10' } } });
+      const fleet = new EdgeFleet({
+        sites: [spec],
+        terraform: { ...terraform, hub: { access: { context: 'hub' }, logReceiver: {}, kubeEdge: { chartRepository: 'https://charts.example.com', advertiseAddresses: ['203.0.113.10'] } } },
+        configureSite: (site) => { new ApiObject(site, 'Logging', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'logging' } }); },
+      });
+      expect(() => fleet.synthSite(spec)).toThrow('test-site/Logging: Namespace "logging" is also created by the Terraform release "victoria-logs" (terraform/_hub/cdk.tf.json)');
+    });
   });
 });

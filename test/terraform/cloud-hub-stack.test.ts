@@ -4,7 +4,7 @@ import { releasesOf, valuesOf } from './support/stacks';
 
 function hubStack(hub: Partial<CloudHubOptions>): any {
   const files = terraformFiles([], { settings: { hub: { access: { context: 'cloud-hub' }, ...hub } } });
-  expect(files.map((f) => f.path)).toEqual(['terraform/_hub/cdk.tf.json']);
+  expect(files.map((f) => f.path)).toEqual(['terraform/_hub/cdk.tf.json', 'terraform/_hub/.terraform.lock.hcl']);
   return JSON.parse(files[0].content);
 }
 
@@ -96,5 +96,30 @@ describe('CloudHubStack', () => {
 
   test('WHEN the hub access has no context THEN it is an error at access.context', () => {
     expect(build({ access: {} })).toThrow(/_hub\.access\.context: is required/);
+  });
+
+  // Regression: yurt-manager's and CloudCore's CRDs are only in their charts' `crds/`, so a version bump left the old CRDs.
+  describe('CRDs of charts that keep them in crds/', () => {
+    const stack = hubStack({ openYurt: true, kubeEdge: { chartRepository: 'oci://registry.example.com/charts', advertiseAddresses: ['203.0.113.10'] } });
+    const data = stack.resource.terraform_data;
+
+    test('WHEN yurt-manager or CloudCore is released THEN Terraform first applies the pinned version\'s CRDs, again whenever the version changes', () => {
+      expect(releasesOf(stack)['yurt-manager'].depends_on).toEqual(['terraform_data.yurt-manager-crds']);
+      expect(releasesOf(stack).cloudcore.depends_on).toEqual(['terraform_data.cloudcore-crds']);
+      expect(data['yurt-manager-crds'].triggers_replace).toEqual({ chart: 'yurt-manager', repository: 'https://openyurtio.github.io/openyurt-helm', version: '1.4.2' });
+      expect(data['yurt-manager-crds'].provisioner).toEqual([{ 'local-exec': {
+        command: 'crds="$(helm show crds \'yurt-manager\' --repo \'https://openyurtio.github.io/openyurt-helm\' --version \'1.4.2\')" && '
+          + 'printf \'%s\\n\' "$crds" | kubectl apply --server-side --force-conflicts --field-manager=cdk8s-edge-crds --kubeconfig "$HOME"/\'.kube/config\' --context \'cloud-hub\' -f -',
+        interpreter: ['/bin/sh', '-c'],
+      } }]);
+    });
+
+    test('WHEN the chart comes from an OCI registry THEN helm reads the CRDs from the chart reference', () => {
+      expect(data['cloudcore-crds'].provisioner[0]['local-exec'].command).toContain('helm show crds \'oci://registry.example.com/charts/cloudcore\' --version');
+    });
+
+    test('WHEN a chart renders its CRDs as templates THEN no extra apply is added', () => {
+      expect(Object.keys(data).sort()).toEqual(['cloudcore-crds', 'yurt-manager-crds']);
+    });
   });
 });

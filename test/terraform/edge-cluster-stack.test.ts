@@ -25,7 +25,7 @@ describe('EdgeClusterStack', () => {
 
     test('WHEN every component is on THEN each chart is released from its pinned repository and version', () => {
       const releases = releasesOf(stackWith(fullPlatform()));
-      expect(Object.keys(releases).sort()).toEqual(['cert-manager', 'cilium', 'falco', 'kube-prometheus-stack', 'longhorn', 'spire', 'spire-crds']);
+      expect(Object.keys(releases).sort()).toEqual(['cert-manager', 'cilium', 'falco', 'kube-prometheus-stack', 'longhorn', 'prometheus-operator-crds', 'spire', 'spire-crds']);
       for (const release of Object.values(releases)) {
         const source = (CHARTS as Record<string, { chart: string; repository?: string; version: string }>)[release.chart];
         expect(release).toMatchObject({ repository: source.repository, version: source.version });
@@ -67,7 +67,7 @@ describe('EdgeClusterStack', () => {
     test('WHEN the site has a Flux agent THEN flux2 waits for every platform release and the bootstrap sync for flux2', () => {
       const platform: ClusterPlatform = { ...fullPlatform(), gitopsAgent: { kind: 'flux', flux: { url: 'https://git.example.com/acme/fleet.git' } } };
       const releases = releasesOf(stackWith(platform));
-      expect([...releases.flux2.depends_on].sort()).toEqual(['cert-manager', 'cilium', 'falco', 'kube-prometheus-stack', 'longhorn', 'spire', 'spire-crds'].map((n) => `helm_release.${n}`));
+      expect([...releases.flux2.depends_on].sort()).toEqual(['cert-manager', 'cilium', 'falco', 'kube-prometheus-stack', 'longhorn', 'prometheus-operator-crds', 'spire', 'spire-crds'].map((n) => `helm_release.${n}`));
       expect(releases['edge-bootstrap'].depends_on).toEqual(['helm_release.flux2']);
     });
   });
@@ -101,7 +101,16 @@ describe('EdgeClusterStack', () => {
 
     test('WHEN monitoring is in operator mode THEN only the operator and its CRDs are installed', () => {
       const values = valuesOf(releasesOf(stackWith(fullPlatform()))['kube-prometheus-stack']);
-      expect(values).toMatchObject({ crds: { enabled: true }, prometheusOperator: { enabled: true }, prometheus: { enabled: false }, grafana: { enabled: false }, nodeExporter: { enabled: false } });
+      expect(values).toMatchObject({ prometheusOperator: { enabled: true }, prometheus: { enabled: false }, grafana: { enabled: false }, nodeExporter: { enabled: false } });
+    });
+
+    // Regression: the operator's CRDs came from the stack's `crds/` folder, which Helm never upgrades.
+    test('WHEN monitoring is released THEN its CRDs come first from prometheus-operator-crds templates, kept on uninstall, and the stack ships none', () => {
+      const releases = releasesOf(stackWith(fullPlatform()));
+      expect(valuesOf(releases['kube-prometheus-stack']).crds).toEqual({ enabled: false });
+      expect(releases['kube-prometheus-stack'].depends_on).toContain('helm_release.prometheus-operator-crds');
+      expect(releases['prometheus-operator-crds']).toMatchObject({ chart: 'prometheus-operator-crds', version: '31.0.1', namespace: 'monitoring-platform' });
+      expect(valuesOf(releases['prometheus-operator-crds'])).toEqual({ crds: { annotations: { 'helm.sh/resource-policy': 'keep' } } });
     });
 
     test('WHEN monitoring runs the whole stack THEN Prometheus keeps samples for the retention', () => {
@@ -127,7 +136,7 @@ describe('EdgeClusterStack', () => {
       expect(values.kustomization.spec.path).toBe('./out/gitops/flux/site-a');
     });
 
-    test('WHEN the Fleet agent is set THEN it registers with the hub and takes its token from a sensitive variable', () => {
+    test('WHEN the Fleet agent is set THEN it registers with the hub and takes its token write-only from an ephemeral variable', () => {
       const platform: ClusterPlatform = { ...minimal, gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } } };
       const stack = stackWith(platform);
       const release = releasesOf(stack)['fleet-agent'];
@@ -135,9 +144,25 @@ describe('EdgeClusterStack', () => {
       expect(valuesOf(release)).toEqual({
         apiServerURL: 'https://hub.example.com:6443', clientID: 'site-a', clusterNamespace: 'fleet-default', labels: { 'edge.site': 'site-a', 'edge.tier': 'mini' },
       });
-      expect(release.set_sensitive).toEqual([{ name: 'token', type: 'string', value: '${var.fleet_registration_token}' }]);
-      expect(stack.variable.fleet_registration_token).toMatchObject({ type: 'string', sensitive: true });
+      expect(release.set_wo).toEqual([{ name: 'token', type: 'string', value: '${var.fleet_registration_token}' }]);
+      expect(release.set_wo_revision).toBe(1);
+      expect(stack.variable.fleet_registration_token).toMatchObject({ type: 'string', sensitive: true, ephemeral: true, nullable: false });
       expect(stack.variable.fleet_registration_token.default).toBeUndefined();
+    });
+
+    // Regression: the token went to `set_sensitive`, which the helm provider keeps in the state.
+    test('WHEN the Fleet agent is set THEN no set_sensitive or other state-kept attribute references the token', () => {
+      const platform: ClusterPlatform = { ...minimal, gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } } };
+      const release = releasesOf(stackWith(platform))['fleet-agent'];
+      expect(release.set_sensitive).toBeUndefined();
+      const { set_wo: _writeOnly, ...kept } = release;
+      expect(JSON.stringify(kept)).not.toContain('fleet_registration_token');
+    });
+
+    test('WHEN the token is rotated THEN tokenRevision becomes set_wo_revision, and a revision below 1 is an error', () => {
+      const fleet = (tokenRevision: number): ClusterPlatform => ({ ...minimal, gitopsAgent: { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443', tokenRevision } } });
+      expect(releasesOf(stackWith(fleet(3)))['fleet-agent'].set_wo_revision).toBe(3);
+      expect(() => stackWith(fleet(0))).toThrow(/platform\.gitopsAgent\.fleet\.tokenRevision: 0 is not an integer from 1 to 1000000/);
     });
   });
 

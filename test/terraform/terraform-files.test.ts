@@ -33,17 +33,27 @@ const options: TerraformFilesOptions = {
 };
 
 describe('terraformFiles', () => {
-  const files = terraformFiles(exampleSites, options);
+  const allFiles = terraformFiles(exampleSites, options);
+  /** The stacks' JSON (every other file is a stack's lock file). */
+  const files = allFiles.filter((f) => f.path.endsWith('/cdk.tf.json'));
 
-  test('WHEN the fleet has sites and a hub THEN each gets terraform/<stack>/cdk.tf.json, the hub last', () => {
-    expect(files.map((f) => f.path)).toEqual([
-      'terraform/factory-floor-01/cdk.tf.json', 'terraform/retail-store-01/cdk.tf.json', 'terraform/beijing-mec-01/cdk.tf.json',
-      'terraform/vision-01/cdk.tf.json', 'terraform/_hub/cdk.tf.json',
-    ]);
+  test('WHEN the fleet has sites and a hub THEN each gets terraform/<stack>/cdk.tf.json and its lock file, the hub last', () => {
+    const stacks = ['factory-floor-01', 'retail-store-01', 'beijing-mec-01', 'vision-01', '_hub'];
+    expect(allFiles.map((f) => f.path)).toEqual(stacks.flatMap((s) => [`terraform/${s}/cdk.tf.json`, `terraform/${s}/.terraform.lock.hcl`]));
   });
 
   test('WHEN the stacks are synthesized twice THEN the files are byte-identical', () => {
-    expect(terraformFiles(exampleSites, options)).toEqual(files);
+    expect(terraformFiles(exampleSites, options)).toEqual(allFiles);
+  });
+
+  // Regression: no stack said which Terraform it needs, and `init` picked whatever provider build the constraint admitted.
+  test('WHEN any stack is written THEN it requires Terraform 1.11+ and its lock file pins hashicorp/helm 3.1.1 with published hashes', () => {
+    for (const file of files) expect(JSON.parse(file.content).terraform.required_version).toBe('>= 1.11.0');
+    for (const lock of allFiles.filter((f) => f.path.endsWith('/.terraform.lock.hcl'))) {
+      expect(lock.content).toContain('provider "registry.terraform.io/hashicorp/helm" {\n  version     = "3.1.1"\n  constraints = "~> 3.1.1"\n');
+      expect(lock.content.match(/"zh:[0-9a-f]{64}"/g)).toHaveLength(12);
+      expect(lock.content.match(/"h1:[A-Za-z0-9+/]{43}="/g)).toHaveLength(3);
+    }
   });
 
   test('WHEN a stack is written THEN it holds no machine path, no cdktf metadata or version and ends with a newline', () => {
@@ -100,6 +110,7 @@ describe('terraformFiles', () => {
     const nested = {
       set: interfaceSchema('release', 'ReleaseSet'),
       set_sensitive: interfaceSchema('release', 'ReleaseSetSensitive'),
+      set_wo: interfaceSchema('release', 'ReleaseSetWo'),
     };
     const kubernetes = interfaceSchema('provider', 'HelmProviderKubernetes');
     const provider = interfaceSchema('provider', 'HelmProviderConfig');
@@ -193,7 +204,7 @@ describe('SiteStackTemplates', () => {
   test('WHEN many sites share a shape THEN its stack is built once and each site has its own name in it', () => {
     const templates = new SiteStackTemplates();
     const sites = ['store-001', 'store-002', 'store-003'].map((name) => ({ ...shapes[0], name }));
-    const files = terraformFiles(sites, { settings: variants.fleet, templates });
+    const files = terraformFiles(sites, { settings: variants.fleet, templates }).filter((f) => f.path.endsWith('/cdk.tf.json'));
     expect(templates.shapes).toBe(1);
     for (const [i, file] of files.entries()) {
       expect(file.content).toContain(`"clientID\\":\\"${sites[i].name}\\"`);

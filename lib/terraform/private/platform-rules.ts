@@ -102,7 +102,14 @@ export function checkGitOpsAgent(agent: GitOpsAgentOptions, path: string, proble
     const problem = labelKeyProblem(key) ?? labelValueProblem(value);
     if (problem) problems.add(childPath(childPath(fleetPath, 'labels'), key), problem);
   }
+  const revision = fleet.tokenRevision;
+  if (revision !== undefined && !(Number.isInteger(revision) && revision >= 1 && revision <= MAX_TOKEN_REVISION)) {
+    problems.add(childPath(fleetPath, 'tokenRevision'), `${revision} is not an integer from 1 to ${MAX_TOKEN_REVISION}`);
+  }
 }
+
+/** Largest Fleet token revision: far above any real count of rotations, well inside Terraform's exact numbers. */
+export const MAX_TOKEN_REVISION = 1_000_000;
 
 export function checkClusterAccess(access: ClusterAccess, path: string, problems: Problems): void {
   if (access.inCluster) {

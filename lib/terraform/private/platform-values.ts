@@ -89,7 +89,8 @@ export interface PrometheusSpecValues {
 }
 
 export interface KubePrometheusStackValues {
-  readonly crds: { readonly enabled: true };
+  /** Off: its CRDs are in the subchart's `crds/`, which Helm never upgrades; `prometheus-operator-crds` serves them. */
+  readonly crds: { readonly enabled: false };
   readonly prometheusOperator: { readonly enabled: true };
   readonly prometheus: { readonly enabled: boolean; readonly prometheusSpec?: PrometheusSpecValues };
   readonly alertmanager: { readonly enabled: false };
@@ -116,7 +117,7 @@ export function kubePrometheusStackValues(monitoring: MonitoringPlatformOptions)
     ruleSelectorNilUsesHelmValues: false as const, ruleSelector: { matchLabels: { ...labels } },
   };
   return {
-    crds: { enabled: true },
+    crds: { enabled: false },
     prometheusOperator: { enabled: true },
     prometheus: full ? { enabled: true, prometheusSpec: { retention: monitoring.retention ?? '2d', replicas: 1, ...selectors } } : { enabled: false },
     alertmanager: { enabled: false },
@@ -129,6 +130,15 @@ export function kubePrometheusStackValues(monitoring: MonitoringPlatformOptions)
     kubeEtcd: { enabled: false },
     kubeProxy: { enabled: false },
   };
+}
+
+export interface PrometheusOperatorCrdsValues {
+  /** Kept on uninstall: deleting the CRDs would delete every ServiceMonitor and rule with them (`crds.annotations`, values.yaml 31.0.1). */
+  readonly crds: { readonly annotations: { readonly 'helm.sh/resource-policy': 'keep' } };
+}
+
+export function prometheusOperatorCrdsValues(): PrometheusOperatorCrdsValues {
+  return { crds: { annotations: { 'helm.sh/resource-policy': 'keep' } } };
 }
 
 export interface LonghornValues {

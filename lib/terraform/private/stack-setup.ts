@@ -1,9 +1,10 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { Release, ReleaseSet, ReleaseSetSensitive } from '@cdktf/provider-helm/lib/release';
+import { Release, ReleaseSet, ReleaseSetSensitive, ReleaseSetWo } from '@cdktf/provider-helm/lib/release';
 import { GcsBackend, HttpBackend, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { ClusterAccess, ReleaseSettings, TerraformBackendOptions } from '../cluster-platform';
-import { CHARTS, ChartKey, HELM_PROVIDER } from '../versions';
+import { CHARTS, ChartKey, HELM_PROVIDER, TERRAFORM_REQUIRED_VERSION } from '../versions';
 import { canonicalJson } from './canonical-json';
+import { addCrdApply, CRD_DELIVERY } from './crd-upgrades';
 
 /** Defaults of the release settings: slow uplinks pull images for a long time. */
 export const DEFAULT_RELEASE_SETTINGS: Required<ReleaseSettings> = { timeoutSeconds: 1800, atomic: true, maxHistory: 5 };
@@ -46,6 +47,8 @@ export function addHelmProvider(stack: TerraformStack, access: ClusterAccess): v
     : { kubernetes: { configPath: access.kubeconfig ?? '~/.kube/config', configContext: access.context } });
   // The bindings declare the bare source `helm`, which OpenTofu resolves to another registry.
   stack.addOverride('terraform.required_providers.helm', { source: HELM_PROVIDER.source, version: HELM_PROVIDER.version });
+  // An older Terraform would fail late, at the write-only token or the S3 lock file; this fails at init.
+  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
 }
 
 /** One release of the platform layer. */
@@ -62,13 +65,23 @@ export interface PlatformRelease {
   readonly dependsOn?: readonly Release[];
   /** Values that reference Terraform variables (never literal secrets). */
   readonly set?: readonly ReleaseSet[];
-  /** Sensitive values that reference Terraform variables. */
+  /** Sensitive values that reference Terraform variables (they are kept in the state: never for credentials). */
   readonly setSensitive?: readonly ReleaseSetSensitive[];
+  /**
+   * Write-only values (`set_wo`, Terraform 1.11): sent to Helm, never kept in the plan or
+   * the state. Terraform cannot see them change, so `setWoRevision` says when to resend them.
+   */
+  readonly setWo?: readonly ReleaseSetWo[];
+  /** Revision of the write-only values: a change makes Terraform upgrade the release with them. */
+  readonly setWoRevision?: number;
   /** Chart repository that replaces the pinned one (charts not published upstream). */
   readonly repository?: string;
 }
 
-/** Adds releases with the stack's common Helm settings. */
+/**
+ * Adds releases with the stack's common Helm settings. A chart whose CRDs live only in
+ * its `crds/` folder gets them applied before it, at its version (see `CRD_DELIVERY`).
+ */
 export class ReleaseFactory {
   private readonly settings: Required<ReleaseSettings>;
 
@@ -76,6 +89,7 @@ export class ReleaseFactory {
     private readonly stack: TerraformStack,
     settings: ReleaseSettings = {},
     private readonly chartVersions: Readonly<Record<string, string>> = {},
+    private readonly access: ClusterAccess = {},
   ) {
     this.settings = { ...DEFAULT_RELEASE_SETTINGS, ...settings };
   }
@@ -83,11 +97,16 @@ export class ReleaseFactory {
   public add(release: PlatformRelease): Release {
     const source = CHARTS[release.chart];
     const repository = release.repository ?? ('repository' in source ? source.repository : undefined);
+    const version = this.chartVersions[release.chart] ?? source.version;
+    const crds = CRD_DELIVERY[release.chart] === 'crds-folder' && repository !== undefined
+      ? [addCrdApply(this.stack, `${release.name}-crds`, { chart: source.chart, repository, version }, this.access)]
+      : [];
+    const dependsOn = [...(release.dependsOn ?? []), ...crds];
     return new Release(this.stack, release.name, {
       name: release.name,
       chart: source.chart,
       ...(repository !== undefined ? { repository } : {}),
-      version: this.chartVersions[release.chart] ?? source.version,
+      version,
       namespace: release.namespace,
       createNamespace: true,
       atomic: this.settings.atomic,
@@ -99,7 +118,9 @@ export class ReleaseFactory {
       values: release.values !== undefined ? [canonicalJson(release.values)] : undefined,
       set: release.set ? [...release.set] : undefined,
       setSensitive: release.setSensitive ? [...release.setSensitive] : undefined,
-      dependsOn: release.dependsOn && release.dependsOn.length > 0 ? [...release.dependsOn] : undefined,
+      setWo: release.setWo ? [...release.setWo] : undefined,
+      setWoRevision: release.setWoRevision,
+      dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
   }
 }
