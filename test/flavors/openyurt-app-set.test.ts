@@ -47,7 +47,7 @@ describe('OpenYurtAppSet', () => {
 
   test('WHEN the template is built THEN it tolerates and selects every pool\'s tier, with the smallest tier\'s budget and restricted pods', () => {
     const pod = template(build().objects).spec.template.spec;
-    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.nodeSelector).toEqual({ 'edge.site': 'test-site' });
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([{ matchExpressions: [{ key: 'edge.tier', operator: 'In', values: ['micro', 'mini'] }] }]);
     expect(pod.tolerations.map((t: any) => t.value)).toEqual(['micro', 'mini']);
     expect(pod.containers[0]).toMatchObject({ image: 'ghcr.io/acme/collector:1.4.2', imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } });

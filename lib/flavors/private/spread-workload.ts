@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { appContainer, deploymentStrategy } from '../../private/workload-parts';
-import { siteLabels, workloadLabels } from '../../private/labels';
+import { SITE_LABEL, siteLabels, workloadLabels } from '../../private/labels';
 import { parseBytes, parseCpuMillis } from '../../private/quantity';
 import { resolveBudget } from '../../private/resources';
 import { applicationPodDefaults, containerResources, scratchVolumes } from '../../security/pod-defaults';
@@ -51,7 +51,9 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
   const scratch = scratchVolumes(app.writablePaths ?? ['/tmp'], app.writableSizeLimit ?? '64Mi');
   const ports = app.ports ?? [];
   // Several tiers are a node affinity; the controller adds each target's own selector.
-  const { nodeSelector, ...placement } = placePods({ tiers });
+  // The site label keeps the pods on the site's nodes of the hub's shared control plane.
+  const { nodeSelector: tierSelector, ...placement } = placePods({ tiers });
+  const nodeSelector = { ...tierSelector, [SITE_LABEL]: site.spec.name };
   const container = appContainer(app, { resources: containerResources(budget), volumeMounts: scratch.volumeMounts });
   const deployment = k8s.KubeDeployment.manifest({
     metadata,
@@ -62,7 +64,7 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
       template: {
         metadata: { labels: { ...selectorLabels, ...app.labels, 'edge.site': site.spec.name } },
         spec: {
-          ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+          nodeSelector,
           ...placement,
           ...applicationPodDefaults(app.priorityClass ?? 'edge-normal', app),
           topologySpreadConstraints: most > 1 ? [{
