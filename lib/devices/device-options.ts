@@ -156,7 +156,7 @@ export interface DeviceMapperOptions {
 export interface EdgeDevicesOptions {
   /**
    * Namespace of the DeviceModels and Devices.
-   * @default 'devices'
+   * @default '<site>-devices' (a KubeEdge site joins the hub's control plane, so the namespace is the site's own)
    */
   readonly namespace?: string;
   /** The device models. */

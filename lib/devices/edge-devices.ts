@@ -7,6 +7,7 @@ import { DeviceMapper } from './device-mapper';
 import { EdgeDevice } from './edge-device';
 import { EdgeDeviceModel } from './edge-device-model';
 import { checkEdgeDevicesOptions, DEFAULT_DEVICES_NAMESPACE, modelProtocol } from './private/device-rules';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** Props of EdgeDevices. */
 export interface EdgeDevicesProps extends EdgeDevicesOptions {}
@@ -33,7 +34,7 @@ export class EdgeDevices extends Construct {
     const problems = new Problems();
     checkEdgeDevicesOptions(props, site.spec, this.node.path, problems);
     throwIfProblems(problems, `EdgeDevices ${this.node.path} is invalid`);
-    const namespace = props.namespace ?? DEFAULT_DEVICES_NAMESPACE;
+    const namespace = props.namespace ?? platformNamespace(site.spec, DEFAULT_DEVICES_NAMESPACE);
     const models = new Map<string, EdgeDeviceModel>();
     for (const model of props.models) models.set(model.name, new EdgeDeviceModel(this, `Model-${model.name}`, { ...model, namespace }));
     this.models = models;

@@ -18,6 +18,7 @@ import { NodeExporter } from './node-exporter';
 import { checkEdgeMonitoringOptions } from './private/monitoring-rules';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './private/prometheus-duration';
 import { jobName } from './private/prometheus-config';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** Props of EdgeMonitoring. */
 export interface EdgeMonitoringProps extends EdgeMonitoringOptions {}
@@ -67,8 +68,8 @@ export class EdgeMonitoring extends Construct {
     PENDING_TARGETS.set(site, pending);
   }
 
-  /** Namespace of every monitoring object. */
-  public readonly namespace = MONITORING_NAMESPACE;
+  /** Namespace of every monitoring object (site-scoped on the hub's shared control plane). */
+  public readonly namespace: string;
   /** node-exporter. */
   public readonly nodeExporter: NodeExporter;
   /** The site's Prometheus. */
@@ -91,6 +92,7 @@ export class EdgeMonitoring extends Construct {
     checkEdgeMonitoringOptions(props, site.spec, this.node.path, problems);
     throwIfProblems(problems, `EdgeMonitoring ${this.node.path} is invalid`);
     SITE_MONITORING.set(site, this);
+    this.namespace = platformNamespace(site.spec, MONITORING_NAMESPACE);
     this.operator = props.prometheusOperator ?? true;
     this.operatorLabels = { ...props.operatorLabels };
     site.ensureNamespace(this.namespace);

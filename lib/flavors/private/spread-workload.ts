@@ -8,6 +8,7 @@ import { applicationPodDefaults, containerResources, scratchVolumes } from '../.
 import type { EdgeAppOptions } from '../../site/edge-app';
 import { EdgeSite } from '../../site/edge-site';
 import { placePods } from '../../site/placement';
+import { clusterObjectName } from '../../site/shared-control-plane';
 import { TIERS, tierProfile } from '../../site/tier';
 import type { SpreadTargetOptions } from '../spread-options';
 
@@ -66,7 +67,8 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
         spec: {
           nodeSelector,
           ...placement,
-          ...applicationPodDefaults(app.priorityClass ?? 'edge-normal', app),
+          // The site's PriorityClass, site-scoped on the hub's shared control plane like the class itself.
+          ...applicationPodDefaults(clusterObjectName(site.spec, app.priorityClass ?? 'edge-normal'), app),
           topologySpreadConstraints: most > 1 ? [{
             maxSkew: 1,
             topologyKey: 'kubernetes.io/hostname',
