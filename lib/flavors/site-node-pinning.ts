@@ -37,45 +37,64 @@ function at(json: any, pointer: string): any {
  *    ClusterRoles, ClusterRoleBindings) become `<site>-<name>`, and so do the
  *    references to them (pods' `priorityClassName`, bindings' `roleRef`).
  * The site's own namespaces are site-scoped at the source (`platformNamespace`).
- * Objects added to the site after its constructor are the convergence check's to catch.
+ * It runs after the site's components, and again over objects added later.
  */
 export class SiteNodePinning extends Construct {
   /** The objects whose pods were pinned, as `Kind namespace/name`. */
-  public readonly pinned: readonly string[];
+  public get pinned(): readonly string[] {
+    return this.pinnedList;
+  }
   /** The cluster-wide objects renamed with the site, as `Kind old -> new`. */
-  public readonly renamed: readonly string[];
+  public get renamed(): readonly string[] {
+    return this.renamedList;
+  }
+  private readonly site: EdgeSite;
+  private readonly handled = new WeakSet<ApiObject>();
+  private readonly priorityClasses = new Set<string>();
+  private readonly clusterRoles = new Set<string>();
+  private readonly pinnedList: string[] = [];
+  private readonly renamedList: string[] = [];
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
-    const site = EdgeSite.of(this);
+    this.site = EdgeSite.of(this);
+    this.scopeObjects();
+    // Objects added to the site after its constructor (sites composed in code) are
+    // scoped when the tree is complete: before the site's other checks read the
+    // objects (this validation is registered first), and before `toJson()`.
+    this.site.node.addValidation({ validate: () => { this.scopeObjects(); return []; } });
+  }
+
+  /** Scopes every object of the site not scoped yet; idempotent. */
+  public scopeObjects(): void {
+    const site = this.site;
     const scoped = (name: string) => (name.startsWith(`${site.spec.name}-`) ? name : clusterObjectName(site.spec, name));
-    const pinned: string[] = [];
-    const renamed: string[] = [];
-    const objects = site.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && BUILT_IN.test(c.apiVersion))
+    const objects = site.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && BUILT_IN.test(c.apiVersion) && !this.handled.has(c))
       .map((object) => ({ object, json: object.toJson() }));
     // Only references to the site's own objects move with them: `system-node-critical`, `view` stay.
-    const own = (kind: string) => new Set(objects.filter((o) => o.object.kind === kind).map((o) => o.json.metadata.name as string));
-    const priorityClasses = own('PriorityClass');
-    const clusterRoles = own('ClusterRole');
     for (const { object, json } of objects) {
+      if (object.kind === 'PriorityClass') this.priorityClasses.add(json.metadata.name);
+      if (object.kind === 'ClusterRole') this.clusterRoles.add(json.metadata.name);
+    }
+    for (const { object, json } of objects) {
+      this.handled.add(object);
       if (SITE_SCOPED_KINDS.includes(object.kind) && scoped(json.metadata.name) !== json.metadata.name) {
         object.addJsonPatch(JsonPatch.replace('/metadata/name', scoped(json.metadata.name)));
-        renamed.push(`${object.kind} ${json.metadata.name} -> ${scoped(json.metadata.name)}`);
+        this.renamedList.push(`${object.kind} ${json.metadata.name} -> ${scoped(json.metadata.name)}`);
       }
-      if ((object.kind === 'ClusterRoleBinding' || object.kind === 'RoleBinding') && json.roleRef?.kind === 'ClusterRole' && clusterRoles.has(json.roleRef.name)) {
+      if ((object.kind === 'ClusterRoleBinding' || object.kind === 'RoleBinding') && json.roleRef?.kind === 'ClusterRole' && this.clusterRoles.has(json.roleRef.name)) {
         object.addJsonPatch(JsonPatch.replace('/roleRef/name', scoped(json.roleRef.name)));
       }
       const path = POD_SPEC_PATHS[object.kind];
       const spec = path ? at(json, path) : undefined;
       if (!spec) continue;
-      if (priorityClasses.has(spec.priorityClassName)) object.addJsonPatch(JsonPatch.replace(`${path}/priorityClassName`, scoped(spec.priorityClassName)));
+      if (this.priorityClasses.has(spec.priorityClassName)) object.addJsonPatch(JsonPatch.replace(`${path}/priorityClassName`, scoped(spec.priorityClassName)));
       if (spec.nodeSelector?.[SITE_LABEL] === site.spec.name) continue;
       object.addJsonPatch(spec.nodeSelector
         ? JsonPatch.add(`${path}/nodeSelector/${SITE_LABEL}`, site.spec.name)
         : JsonPatch.add(`${path}/nodeSelector`, { [SITE_LABEL]: site.spec.name }));
-      pinned.push(`${object.kind} ${json.metadata.namespace ? `${json.metadata.namespace}/` : ''}${json.metadata.name}`);
+      this.pinnedList.push(`${object.kind} ${json.metadata.namespace ? `${json.metadata.namespace}/` : ''}${json.metadata.name}`);
     }
-    this.pinned = pinned;
-    this.renamed = renamed;
   }
 }

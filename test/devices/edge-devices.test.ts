@@ -70,7 +70,7 @@ function problemsOf(options: EdgeDevicesOptions, spec: Partial<SiteSpec> = {}): 
 
 describe('EdgeDeviceModel', () => {
   test('WHEN a model is synthesized THEN it is a v1beta1 DeviceModel with typed properties and access modes', () => {
-    const model = findObject(objectsOf(), 'DeviceModel', 'temperature-sensor', 'devices');
+    const model = findObject(objectsOf(), 'DeviceModel', 'temperature-sensor', 'factory-devices');
     expect(model.apiVersion).toBe('devices.kubeedge.io/v1beta1');
     expect(model.spec).toEqual({
       protocol: 'modbus',
@@ -88,26 +88,26 @@ describe('EdgeDeviceModel', () => {
 
 describe('EdgeDevice', () => {
   test('WHEN a device is synthesized THEN it is bound to its node and references its model', () => {
-    const device = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices');
+    const device = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'factory-devices');
     expect(device.apiVersion).toBe('devices.kubeedge.io/v1beta1');
     expect(device.spec.nodeName).toBe('edge-gw-02');
     expect(device.spec.deviceModelRef).toEqual({ name: 'temperature-sensor' });
   });
 
   test('WHEN the device is on a Modbus RTU line THEN the protocol carries the serial settings with their defaults', () => {
-    expect(findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices').spec.protocol).toEqual({
+    expect(findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'factory-devices').spec.protocol).toEqual({
       protocolName: 'modbus',
       configData: { slaveID: 1, serialPort: '/dev/ttyUSB0', baudRate: 9600, dataBits: 8, parity: 'even', stopBits: 1 },
     });
   });
 
   test('WHEN the device speaks Modbus TCP THEN the protocol carries its address and port', () => {
-    const device = findObject(objectsOf(withDevice({ modbus: { slaveId: 3, tcp: { ip: '10.20.1.50' } } })), 'Device', 'line-a-temperature-01', 'devices');
+    const device = findObject(objectsOf(withDevice({ modbus: { slaveId: 3, tcp: { ip: '10.20.1.50' } } })), 'Device', 'line-a-temperature-01', 'factory-devices');
     expect(device.spec.protocol.configData).toEqual({ slaveID: 3, ip: '10.20.1.50', port: 502 });
   });
 
   test('WHEN properties are synthesized THEN each has its register visitor and cycles in nanoseconds', () => {
-    const [temperature, enable] = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices').spec.properties;
+    const [temperature, enable] = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'factory-devices').spec.properties;
     expect(temperature).toEqual({
       name: 'temperature', collectCycle: 10_000_000_000, reportCycle: 30_000_000_000, reportToCloud: true,
       visitors: { protocolName: 'modbus', configData: { register: 'HoldingRegister', offset: 2, limit: 1, scale: 0.1, isSwap: false, isRegisterSwap: false } },
@@ -120,7 +120,7 @@ describe('EdgeDevice', () => {
     const site = buildSite(factorySite());
     const model = new EdgeDeviceModel(site, 'Model', DEVICES.models[0]);
     new EdgeDevice(site, 'Sensor', { ...SENSOR, model });
-    expect(findObject(synthObjects(site), 'Device', 'line-a-temperature-01', 'devices').spec.deviceModelRef.name).toBe('temperature-sensor');
+    expect(findObject(synthObjects(site), 'Device', 'line-a-temperature-01', 'factory-devices').spec.deviceModelRef.name).toBe('temperature-sensor');
   });
 });
 
@@ -185,7 +185,7 @@ describe('EdgeDevices on a site that is not KubeEdge', () => {
 });
 
 describe('DeviceMapper', () => {
-  const mapperOf = (objects: any[], node = 'edge-gw-02') => findObject(objects, 'Deployment', `modbus-mapper-${node}`, 'devices');
+  const mapperOf = (objects: any[], node = 'edge-gw-02') => findObject(objects, 'Deployment', `modbus-mapper-${node}`, 'factory-devices');
 
   test('WHEN a node holds Modbus RTU devices THEN one mapper pod runs on that node only, replaced never surged, with the DMI socket directory, its config and exactly its serial line', () => {
     const deployment = mapperOf(objectsOf());
@@ -205,7 +205,7 @@ describe('DeviceMapper', () => {
   });
 
   test('WHEN the mapper is written THEN its config points at EdgeCore\'s DMI socket and its own socket next to it', () => {
-    const config = findObject(objectsOf(), 'ConfigMap', 'modbus-mapper', 'devices').data['config.yaml'];
+    const config = findObject(objectsOf(), 'ConfigMap', 'modbus-mapper', 'factory-devices').data['config.yaml'];
     expect(config).toContain('socket_path: /etc/kubeedge/modbus.sock');
     expect(config).toContain('edgecore_sock: /etc/kubeedge/dmi.sock');
     expect(config).toContain('protocol: modbus');
@@ -214,7 +214,7 @@ describe('DeviceMapper', () => {
   test('WHEN the mapper needs host access THEN it is a named exception and its namespace enforces privileged', () => {
     const objects = objectsOf();
     expect(mapperOf(objects).metadata.annotations['edge.cdk8s.io/pss-exception']).toMatch(/DMI socket in \/etc\/kubeedge .*serial lines/);
-    const ns = findObject(objects, 'Namespace', 'devices');
+    const ns = findObject(objects, 'Namespace', 'factory-devices');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns.metadata.annotations['edge.cdk8s.io/pss-exception']).toContain('modbus mapper');
   });
@@ -224,7 +224,7 @@ describe('DeviceMapper', () => {
     const pod = mapperOf(objects).spec.template.spec;
     expect(pod.containers[0].securityContext.privileged).toBe(false);
     expect(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path)).toEqual(['/etc/kubeedge']);
-    expect(findObject(objects, 'NetworkPolicy', 'modbus-mapper-device-egress', 'devices').spec.egress).toEqual([
+    expect(findObject(objects, 'NetworkPolicy', 'modbus-mapper-device-egress', 'factory-devices').spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '10.20.1.5/32' } }], ports: [{ protocol: 'TCP', port: 1502 }] },
     ]);
   });
@@ -288,3 +288,14 @@ describeWithSchemas('EdgeDevices conformance', () => {
   });
 });
 requireSchemasInCi();
+
+describe('EdgeDevices composed in code after the site', () => {
+  test('WHEN devices are added to a KubeEdge site after its constructor THEN the mapper still uses the site\'s PriorityClass and selects the site\'s nodes', () => {
+    const objects = objectsOf();
+    const classes = objects.filter((o) => o.kind === 'PriorityClass').map((o) => o.metadata.name);
+    const pod = findObject(objects, 'Deployment', 'modbus-mapper-edge-gw-02', 'factory-devices').spec.template.spec;
+    expect(classes).toContain(pod.priorityClassName);
+    expect(pod.priorityClassName).toBe('factory-edge-critical');
+    expect(pod.nodeSelector['edge.site']).toBe('factory');
+  });
+});
