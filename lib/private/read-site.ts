@@ -65,6 +65,8 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
   const registryMirror = readRegistryMirror(r, problems);
   const apps = (r.list('apps') ?? []).map((item) => ({ app: readApp(item.value, item.path, problems), path: item.path }));
   const platform = PLATFORM_NAMESPACES.map((ns) => platformNamespace({ name: name ?? String(r.raw('name') ?? ''), cluster }, ns));
+  const tooLong = name === undefined ? undefined : platform.find((ns) => ns.length > 63);
+  if (tooLong) r.report('name', `is too long for a site on the hub's shared control plane: its namespace "${tooLong}" would be longer than 63 characters; use at most ${63 - (tooLong.length - name!.length)} characters`);
   const namespaces = readNamespaces(r, apps.map((a) => a.app).filter((a): a is EdgeAppOptions => a !== undefined), platform);
 
   if (nodes === undefined) return undefined;

@@ -83,3 +83,11 @@ describe('fleet rules of the shared control plane', () => {
     expect(messages({ sites: [{ ...yurtSite(), components: {} }, k3s] })).toEqual([]);
   });
 });
+
+describe('site names on the shared control plane', () => {
+  test('WHEN a site on the hub has a name too long for <site>-edge-system THEN the name is reported with the length allowed', () => {
+    const name = `s${'x'.repeat(54)}`;
+    const problems = validateInventory({ sites: [{ ...yurtSite(), name, components: {} }] }).problems.map((p) => `${p.path}: ${p.message}`);
+    expect(problems).toContainEqual(`sites[0].name: is too long for a site on the hub's shared control plane: its namespace "${name}-edge-system" would be longer than 63 characters; use at most 51 characters`);
+  });
+});
