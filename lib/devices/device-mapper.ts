@@ -25,6 +25,9 @@ export interface DeviceMapperProps extends DeviceMapperOptions {
  * kubeedge v1.21.0 edge/pkg/devicetwin/dmiserver/const_others.go (`SockPath =
  * "/etc/kubeedge/dmi.sock"`) and the mapper-framework template config
  * (staging/src/github.com/kubeedge/mapper-framework/_template/mapper/config.yaml).
+ * EdgeCore's DeviceTwin (the DMI server) and CloudCore's DeviceController are on by
+ * default in v1.21.0 (staging/src/github.com/kubeedge/api/apis/componentconfig/
+ * {edgecore/v1alpha2,cloudcore/v1alpha1}/default.go).
  */
 export const KUBEEDGE_DIR = '/etc/kubeedge';
 /** EdgeCore's DMI socket, which every mapper registers with. */
