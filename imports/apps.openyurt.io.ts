@@ -98,16 +98,14 @@ export function toJson_NodePoolProps(obj: NodePoolProps | undefined): Record<str
  */
 export interface NodePoolSpec {
   /**
-   * If specified, the Annotations will be added to all nodes.
-   * NOTE: existing labels with samy keys on the nodes will be overwritten.
+   * If specified, the Annotations will be added to all nodes. NOTE: existing labels with samy keys on the nodes will be overwritten.
    *
    * @schema NodePoolSpec#annotations
    */
   readonly annotations?: { [key: string]: string };
 
   /**
-   * If specified, the Labels will be added to all nodes.
-   * NOTE: existing labels with samy keys on the nodes will be overwritten.
+   * If specified, the Labels will be added to all nodes. NOTE: existing labels with samy keys on the nodes will be overwritten.
    *
    * @schema NodePoolSpec#labels
    */
@@ -167,9 +165,7 @@ export interface NodePoolSpecSelector {
   readonly matchExpressions?: NodePoolSpecSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
    *
    * @schema NodePoolSpecSelector#matchLabels
    */
@@ -192,16 +188,13 @@ export function toJson_NodePoolSpecSelector(obj: NodePoolSpecSelector | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The node this Taint is attached to has the "effect" on
- * any pod that does not tolerate the Taint.
+ * The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.
  *
  * @schema NodePoolSpecTaints
  */
 export interface NodePoolSpecTaints {
   /**
-   * Required. The effect of the taint on pods
-   * that do not tolerate the taint.
-   * Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
+   * Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
    *
    * @schema NodePoolSpecTaints#effect
    */
@@ -215,7 +208,7 @@ export interface NodePoolSpecTaints {
   readonly key: string;
 
   /**
-   * TimeAdded represents the time at which the taint was added.
+   * TimeAdded represents the time at which the taint was added. It is only written for NoExecute taints.
    *
    * @schema NodePoolSpecTaints#timeAdded
    */
@@ -247,8 +240,7 @@ export function toJson_NodePoolSpecTaints(obj: NodePoolSpecTaints | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
+ * A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
  *
  * @schema NodePoolSpecSelectorMatchExpressions
  */
@@ -261,18 +253,14 @@ export interface NodePoolSpecSelectorMatchExpressions {
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   * operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
    *
    * @schema NodePoolSpecSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
+   * values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
    *
    * @schema NodePoolSpecSelectorMatchExpressions#values
    */
@@ -391,26 +379,21 @@ export function toJson_NodePoolV1Beta1Props(obj: NodePoolV1Beta1Props | undefine
  */
 export interface NodePoolV1Beta1Spec {
   /**
-   * If specified, the Annotations will be added to all nodes.
-   * NOTE: existing labels with samy keys on the nodes will be overwritten.
+   * If specified, the Annotations will be added to all nodes. NOTE: existing labels with samy keys on the nodes will be overwritten.
    *
    * @schema NodePoolV1Beta1Spec#annotations
    */
   readonly annotations?: { [key: string]: string };
 
   /**
-   * HostNetwork is used to specify that cni components(like flannel)
-   * will not be installed on the nodes of this NodePool.
-   * This means all pods on the nodes of this NodePool will use
-   * HostNetwork and share network namespace with host machine.
+   * HostNetwork is used to specify that cni components(like flannel) will not be installed on the nodes of this NodePool. This means all pods on the nodes of this NodePool will use HostNetwork and share network namespace with host machine.
    *
    * @schema NodePoolV1Beta1Spec#hostNetwork
    */
   readonly hostNetwork?: boolean;
 
   /**
-   * If specified, the Labels will be added to all nodes.
-   * NOTE: existing labels with samy keys on the nodes will be overwritten.
+   * If specified, the Labels will be added to all nodes. NOTE: existing labels with samy keys on the nodes will be overwritten.
    *
    * @schema NodePoolV1Beta1Spec#labels
    */
@@ -450,16 +433,13 @@ export function toJson_NodePoolV1Beta1Spec(obj: NodePoolV1Beta1Spec | undefined)
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The node this Taint is attached to has the "effect" on
- * any pod that does not tolerate the Taint.
+ * The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.
  *
  * @schema NodePoolV1Beta1SpecTaints
  */
 export interface NodePoolV1Beta1SpecTaints {
   /**
-   * Required. The effect of the taint on pods
-   * that do not tolerate the taint.
-   * Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
+   * Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
    *
    * @schema NodePoolV1Beta1SpecTaints#effect
    */
@@ -473,7 +453,7 @@ export interface NodePoolV1Beta1SpecTaints {
   readonly key: string;
 
   /**
-   * TimeAdded represents the time at which the taint was added.
+   * TimeAdded represents the time at which the taint was added. It is only written for NoExecute taints.
    *
    * @schema NodePoolV1Beta1SpecTaints#timeAdded
    */
@@ -492,316 +472,6 @@ export interface NodePoolV1Beta1SpecTaints {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodePoolV1Beta1SpecTaints(obj: NodePoolV1Beta1SpecTaints | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-
-/**
- * NodePool is the Schema for the nodepools API
- *
- * @schema NodePoolV1Beta2
- */
-export class NodePoolV1Beta2 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "NodePoolV1Beta2"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'apps.openyurt.io/v1beta2',
-    kind: 'NodePool',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "NodePoolV1Beta2".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: NodePoolV1Beta2Props = {}): any {
-    return {
-      ...NodePoolV1Beta2.GVK,
-      ...toJson_NodePoolV1Beta2Props(props),
-    };
-  }
-
-  /**
-   * Defines a "NodePoolV1Beta2" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: NodePoolV1Beta2Props = {}) {
-    super(scope, id, {
-      ...NodePoolV1Beta2.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...NodePoolV1Beta2.GVK,
-      ...toJson_NodePoolV1Beta2Props(resolved),
-    };
-  }
-}
-
-/**
- * NodePool is the Schema for the nodepools API
- *
- * @schema NodePoolV1Beta2
- */
-export interface NodePoolV1Beta2Props {
-  /**
-   * @schema NodePoolV1Beta2#metadata
-   */
-  readonly metadata?: ApiObjectMetadata;
-
-  /**
-   * NodePoolSpec defines the desired state of NodePool
-   *
-   * @schema NodePoolV1Beta2#spec
-   */
-  readonly spec?: NodePoolV1Beta2Spec;
-}
-
-/**
- * Converts an object of type 'NodePoolV1Beta2Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodePoolV1Beta2Props(obj: NodePoolV1Beta2Props | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_NodePoolV1Beta2Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * NodePoolSpec defines the desired state of NodePool
- *
- * @schema NodePoolV1Beta2Spec
- */
-export interface NodePoolV1Beta2Spec {
-  /**
-   * If specified, the Annotations will be added to all nodes.
-   * NOTE: existing labels with samy keys on the nodes will be overwritten.
-   *
-   * @schema NodePoolV1Beta2Spec#annotations
-   */
-  readonly annotations?: { [key: string]: string };
-
-  /**
-   * EnableLeaderElection is used for specifying whether to enable a leader elections
-   * for the nodepool. Leaders within the nodepool are elected using the election strategy and leader replicas.
-   * LeaderNodeLabelSelector, LeaderElectionStrategy and LeaderReplicas are only valid when this is true.
-   * If the field is not specified, the default value is false.
-   *
-   * @schema NodePoolV1Beta2Spec#enableLeaderElection
-   */
-  readonly enableLeaderElection?: boolean;
-
-  /**
-   * HostNetwork is used to specify that cni components(like flannel)
-   * will not be installed on the nodes of this NodePool.
-   * This means all pods on the nodes of this NodePool will use
-   * HostNetwork and share network namespace with host machine.
-   *
-   * @schema NodePoolV1Beta2Spec#hostNetwork
-   */
-  readonly hostNetwork?: boolean;
-
-  /**
-   * InterConnectivity represents all nodes in the NodePool can access with each other
-   * through Layer 2 or Layer 3 network or not. If the field is true,
-   * nodepool-level list/watch requests reuse can be applied for this nodepool.
-   * otherwise, only node-level list/watch requests reuse can be applied for the nodepool.
-   * This field cannot be changed after creation.
-   *
-   * @schema NodePoolV1Beta2Spec#interConnectivity
-   */
-  readonly interConnectivity?: boolean;
-
-  /**
-   * If specified, the Labels will be added to all nodes.
-   * NOTE: existing labels with samy keys on the nodes will be overwritten.
-   *
-   * @schema NodePoolV1Beta2Spec#labels
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * LeaderElectionStrategy represents the policy how to elect a leader Yurthub in a nodepool.
-   * random: select one ready node as leader at random.
-   * mark: select one ready node as leader from nodes that are specified by labelselector.
-   * More strategies will be supported according to user's new requirements.
-   *
-   * @schema NodePoolV1Beta2Spec#leaderElectionStrategy
-   */
-  readonly leaderElectionStrategy?: string;
-
-  /**
-   * LeaderNodeLabelSelector is used only when LeaderElectionStrategy is mark. leader Yurhub will be
-   * elected from nodes that filtered by this label selector.
-   *
-   * @schema NodePoolV1Beta2Spec#leaderNodeLabelSelector
-   */
-  readonly leaderNodeLabelSelector?: { [key: string]: string };
-
-  /**
-   * LeaderReplicas is used for specifying the number of leader replicas in the nodepool.
-   * If the field is not specified, the default value is 1.
-   *
-   * @schema NodePoolV1Beta2Spec#leaderReplicas
-   */
-  readonly leaderReplicas?: number;
-
-  /**
-   * PoolScopeMetadata is used for defining requests for pool scoped metadata which will be aggregated
-   * by each node or leader in nodepool (when EnableLeaderElection is set true).
-   * This field can be modified. The default value is v1.services and discovery.endpointslices.
-   *
-   * @schema NodePoolV1Beta2Spec#poolScopeMetadata
-   */
-  readonly poolScopeMetadata?: NodePoolV1Beta2SpecPoolScopeMetadata[];
-
-  /**
-   * If specified, the Taints will be added to all nodes.
-   *
-   * @schema NodePoolV1Beta2Spec#taints
-   */
-  readonly taints?: NodePoolV1Beta2SpecTaints[];
-
-  /**
-   * The type of the NodePool
-   *
-   * @schema NodePoolV1Beta2Spec#type
-   */
-  readonly type?: string;
-}
-
-/**
- * Converts an object of type 'NodePoolV1Beta2Spec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodePoolV1Beta2Spec(obj: NodePoolV1Beta2Spec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'enableLeaderElection': obj.enableLeaderElection,
-    'hostNetwork': obj.hostNetwork,
-    'interConnectivity': obj.interConnectivity,
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'leaderElectionStrategy': obj.leaderElectionStrategy,
-    'leaderNodeLabelSelector': ((obj.leaderNodeLabelSelector) === undefined) ? undefined : (Object.entries(obj.leaderNodeLabelSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'leaderReplicas': obj.leaderReplicas,
-    'poolScopeMetadata': obj.poolScopeMetadata?.map(y => toJson_NodePoolV1Beta2SpecPoolScopeMetadata(y)),
-    'taints': obj.taints?.map(y => toJson_NodePoolV1Beta2SpecTaints(y)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * GroupVersionResource unambiguously identifies a resource.  It doesn't anonymously include GroupVersion
- * to avoid automatic coercion.  It doesn't use a GroupVersion to avoid custom marshalling
- *
- * @schema NodePoolV1Beta2SpecPoolScopeMetadata
- */
-export interface NodePoolV1Beta2SpecPoolScopeMetadata {
-  /**
-   * @schema NodePoolV1Beta2SpecPoolScopeMetadata#group
-   */
-  readonly group: string;
-
-  /**
-   * @schema NodePoolV1Beta2SpecPoolScopeMetadata#resource
-   */
-  readonly resource: string;
-
-  /**
-   * @schema NodePoolV1Beta2SpecPoolScopeMetadata#version
-   */
-  readonly version: string;
-}
-
-/**
- * Converts an object of type 'NodePoolV1Beta2SpecPoolScopeMetadata' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodePoolV1Beta2SpecPoolScopeMetadata(obj: NodePoolV1Beta2SpecPoolScopeMetadata | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'resource': obj.resource,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * The node this Taint is attached to has the "effect" on
- * any pod that does not tolerate the Taint.
- *
- * @schema NodePoolV1Beta2SpecTaints
- */
-export interface NodePoolV1Beta2SpecTaints {
-  /**
-   * Required. The effect of the taint on pods
-   * that do not tolerate the taint.
-   * Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
-   *
-   * @schema NodePoolV1Beta2SpecTaints#effect
-   */
-  readonly effect: string;
-
-  /**
-   * Required. The taint key to be applied to a node.
-   *
-   * @schema NodePoolV1Beta2SpecTaints#key
-   */
-  readonly key: string;
-
-  /**
-   * TimeAdded represents the time at which the taint was added.
-   *
-   * @schema NodePoolV1Beta2SpecTaints#timeAdded
-   */
-  readonly timeAdded?: Date;
-
-  /**
-   * The taint value corresponding to the taint key.
-   *
-   * @schema NodePoolV1Beta2SpecTaints#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'NodePoolV1Beta2SpecTaints' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodePoolV1Beta2SpecTaints(obj: NodePoolV1Beta2SpecTaints | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'effect': obj.effect,
@@ -910,16 +580,14 @@ export function toJson_YurtAppSetProps(obj: YurtAppSetProps | undefined): Record
  */
 export interface YurtAppSetSpec {
   /**
-   * Indicates the number of histories to be conserved.
-   * If unspecified, defaults to 10.
+   * Indicates the number of histories to be conserved. If unspecified, defaults to 10.
    *
    * @schema YurtAppSetSpec#revisionHistoryLimit
    */
   readonly revisionHistoryLimit?: number;
 
   /**
-   * Selector is a label query over pods that should match the replica count.
-   * It must match the pod template's labels.
+   * Selector is a label query over pods that should match the replica count. It must match the pod template's labels.
    *
    * @schema YurtAppSetSpec#selector
    */
@@ -958,8 +626,7 @@ export function toJson_YurtAppSetSpec(obj: YurtAppSetSpec | undefined): Record<s
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selector is a label query over pods that should match the replica count.
- * It must match the pod template's labels.
+ * Selector is a label query over pods that should match the replica count. It must match the pod template's labels.
  *
  * @schema YurtAppSetSpecSelector
  */
@@ -972,9 +639,7 @@ export interface YurtAppSetSpecSelector {
   readonly matchExpressions?: YurtAppSetSpecSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
    *
    * @schema YurtAppSetSpecSelector#matchLabels
    */
@@ -1003,8 +668,7 @@ export function toJson_YurtAppSetSpecSelector(obj: YurtAppSetSpecSelector | unde
  */
 export interface YurtAppSetSpecTopology {
   /**
-   * Contains the details of each pool. Each element in this array represents one pool
-   * which will be provisioned and managed by YurtAppSet.
+   * Contains the details of each pool. Each element in this array represents one pool which will be provisioned and managed by YurtAppSet.
    *
    * @schema YurtAppSetSpecTopology#pools
    */
@@ -1062,8 +726,7 @@ export function toJson_YurtAppSetSpecWorkloadTemplate(obj: YurtAppSetSpecWorkloa
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
+ * A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
  *
  * @schema YurtAppSetSpecSelectorMatchExpressions
  */
@@ -1076,18 +739,14 @@ export interface YurtAppSetSpecSelectorMatchExpressions {
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   * operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
    *
    * @schema YurtAppSetSpecSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
+   * values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
    *
    * @schema YurtAppSetSpecSelectorMatchExpressions#values
    */
@@ -1117,29 +776,21 @@ export function toJson_YurtAppSetSpecSelectorMatchExpressions(obj: YurtAppSetSpe
  */
 export interface YurtAppSetSpecTopologyPools {
   /**
-   * Indicates pool name as a DNS_LABEL, which will be used to generate
-   * pool workload name prefix in the format '<deployment-name>-<pool-name>-'.
-   * Name should be unique between all of the pools under one YurtAppSet.
-   * Name is NodePool Name
+   * Indicates pool name as a DNS_LABEL, which will be used to generate pool workload name prefix in the format '<deployment-name>-<pool-name>-'. Name should be unique between all of the pools under one YurtAppSet. Name is NodePool Name
    *
    * @schema YurtAppSetSpecTopologyPools#name
    */
   readonly name: string;
 
   /**
-   * Indicates the node selector to form the pool. Depending on the node selector,
-   * pods provisioned could be distributed across multiple groups of nodes.
-   * A pool's nodeSelectorTerm is not allowed to be updated.
+   * Indicates the node selector to form the pool. Depending on the node selector, pods provisioned could be distributed across multiple groups of nodes. A pool's nodeSelectorTerm is not allowed to be updated.
    *
    * @schema YurtAppSetSpecTopologyPools#nodeSelectorTerm
    */
   readonly nodeSelectorTerm?: YurtAppSetSpecTopologyPoolsNodeSelectorTerm;
 
   /**
-   * Indicates the patch for the templateSpec
-   * Now support strategic merge path :https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/#notes-on-the-strategic-merge-patch
-   * Patch takes precedence over Replicas fields
-   * If the Patch also modifies the Replicas, use the Replicas value in the Patch
+   * Indicates the patch for the templateSpec Now support strategic merge path :https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/#notes-on-the-strategic-merge-patch Patch takes precedence over Replicas fields If the Patch also modifies the Replicas, use the Replicas value in the Patch
    *
    * @schema YurtAppSetSpecTopologyPools#patch
    */
@@ -1150,11 +801,10 @@ export interface YurtAppSetSpecTopologyPools {
    *
    * @schema YurtAppSetSpecTopologyPools#replicas
    */
-  readonly replicas: number;
+  readonly replicas?: number;
 
   /**
-   * Indicates the tolerations the pods under this pool have.
-   * A pool's tolerations is not allowed to be updated.
+   * Indicates the tolerations the pods under this pool have. A pool's tolerations is not allowed to be updated.
    *
    * @schema YurtAppSetSpecTopologyPools#tolerations
    */
@@ -1244,9 +894,7 @@ export function toJson_YurtAppSetSpecWorkloadTemplateStatefulSetTemplate(obj: Yu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Indicates the node selector to form the pool. Depending on the node selector,
- * pods provisioned could be distributed across multiple groups of nodes.
- * A pool's nodeSelectorTerm is not allowed to be updated.
+ * Indicates the node selector to form the pool. Depending on the node selector, pods provisioned could be distributed across multiple groups of nodes. A pool's nodeSelectorTerm is not allowed to be updated.
  *
  * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTerm
  */
@@ -1282,52 +930,42 @@ export function toJson_YurtAppSetSpecTopologyPoolsNodeSelectorTerm(obj: YurtAppS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The pod this Toleration is attached to tolerates any taint that matches
- * the triple <key,value,effect> using the matching operator <operator>.
+ * The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>.
  *
  * @schema YurtAppSetSpecTopologyPoolsTolerations
  */
 export interface YurtAppSetSpecTopologyPoolsTolerations {
   /**
-   * Effect indicates the taint effect to match. Empty means match all taint effects.
-   * When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
+   * Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
    *
    * @schema YurtAppSetSpecTopologyPoolsTolerations#effect
    */
   readonly effect?: string;
 
   /**
-   * Key is the taint key that the toleration applies to. Empty means match all taint keys.
-   * If the key is empty, operator must be Exists; this combination means to match all values and all keys.
+   * Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys.
    *
    * @schema YurtAppSetSpecTopologyPoolsTolerations#key
    */
   readonly key?: string;
 
   /**
-   * Operator represents a key's relationship to the value.
-   * Valid operators are Exists and Equal. Defaults to Equal.
-   * Exists is equivalent to wildcard for value, so that a pod can
-   * tolerate all taints of a particular category.
+   * Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category.
    *
-   * @default Equal.
+   * @default Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category.
    * @schema YurtAppSetSpecTopologyPoolsTolerations#operator
    */
   readonly operator?: string;
 
   /**
-   * TolerationSeconds represents the period of time the toleration (which must be
-   * of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default,
-   * it is not set, which means tolerate the taint forever (do not evict). Zero and
-   * negative values will be treated as 0 (evict immediately) by the system.
+   * TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system.
    *
    * @schema YurtAppSetSpecTopologyPoolsTolerations#tolerationSeconds
    */
   readonly tolerationSeconds?: number;
 
   /**
-   * Value is the taint value the toleration matches to.
-   * If the operator is Exists, the value should be empty, otherwise just a regular string.
+   * Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.
    *
    * @schema YurtAppSetSpecTopologyPoolsTolerations#value
    */
@@ -1353,8 +991,7 @@ export function toJson_YurtAppSetSpecTopologyPoolsTolerations(obj: YurtAppSetSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
+ * A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
  *
  * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchExpressions
  */
@@ -1367,19 +1004,14 @@ export interface YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchExpressions {
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
+   * Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
    *
    * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
+   * An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
    *
    * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchExpressions#values
    */
@@ -1403,8 +1035,7 @@ export function toJson_YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchExpressio
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
+ * A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
  *
  * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchFields
  */
@@ -1417,19 +1048,14 @@ export interface YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchFields {
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
+   * Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
    *
    * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
+   * An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
    *
    * @schema YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchFields#values
    */
@@ -1451,642 +1077,4 @@ export function toJson_YurtAppSetSpecTopologyPoolsNodeSelectorTermMatchFields(ob
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-
-/**
- * YurtAppSet is the Schema for the YurtAppSets API
- *
- * @schema YurtAppSetV1Beta1
- */
-export class YurtAppSetV1Beta1 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "YurtAppSetV1Beta1"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'apps.openyurt.io/v1beta1',
-    kind: 'YurtAppSet',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "YurtAppSetV1Beta1".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: YurtAppSetV1Beta1Props = {}): any {
-    return {
-      ...YurtAppSetV1Beta1.GVK,
-      ...toJson_YurtAppSetV1Beta1Props(props),
-    };
-  }
-
-  /**
-   * Defines a "YurtAppSetV1Beta1" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: YurtAppSetV1Beta1Props = {}) {
-    super(scope, id, {
-      ...YurtAppSetV1Beta1.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...YurtAppSetV1Beta1.GVK,
-      ...toJson_YurtAppSetV1Beta1Props(resolved),
-    };
-  }
-}
-
-/**
- * YurtAppSet is the Schema for the YurtAppSets API
- *
- * @schema YurtAppSetV1Beta1
- */
-export interface YurtAppSetV1Beta1Props {
-  /**
-   * @schema YurtAppSetV1Beta1#metadata
-   */
-  readonly metadata?: ApiObjectMetadata;
-
-  /**
-   * YurtAppSetSpec defines the desired state of YurtAppSet.
-   *
-   * @schema YurtAppSetV1Beta1#spec
-   */
-  readonly spec?: YurtAppSetV1Beta1Spec;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1Props(obj: YurtAppSetV1Beta1Props | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_YurtAppSetV1Beta1Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * YurtAppSetSpec defines the desired state of YurtAppSet.
- *
- * @schema YurtAppSetV1Beta1Spec
- */
-export interface YurtAppSetV1Beta1Spec {
-  /**
-   * NodePoolSelector is a label query over nodepool in which workloads should be deployed in.
-   * It must match the nodepool's labels.
-   *
-   * @schema YurtAppSetV1Beta1Spec#nodepoolSelector
-   */
-  readonly nodepoolSelector?: YurtAppSetV1Beta1SpecNodepoolSelector;
-
-  /**
-   * Pools is a list of selected nodepools specified with nodepool id in which workloads should be deployed in.
-   * It is primarily used for compatibility with v1alpha1 version and NodePoolSelector should be preferred to choose nodepools
-   *
-   * @schema YurtAppSetV1Beta1Spec#pools
-   */
-  readonly pools?: string[];
-
-  /**
-   * Indicates the number of histories to be conserved.
-   * If unspecified, defaults to 10.
-   *
-   * @schema YurtAppSetV1Beta1Spec#revisionHistoryLimit
-   */
-  readonly revisionHistoryLimit?: number;
-
-  /**
-   * Workload defines the workload to be deployed in the nodepools
-   *
-   * @schema YurtAppSetV1Beta1Spec#workload
-   */
-  readonly workload: YurtAppSetV1Beta1SpecWorkload;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1Spec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1Spec(obj: YurtAppSetV1Beta1Spec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'nodepoolSelector': toJson_YurtAppSetV1Beta1SpecNodepoolSelector(obj.nodepoolSelector),
-    'pools': obj.pools?.map(y => y),
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'workload': toJson_YurtAppSetV1Beta1SpecWorkload(obj.workload),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * NodePoolSelector is a label query over nodepool in which workloads should be deployed in.
- * It must match the nodepool's labels.
- *
- * @schema YurtAppSetV1Beta1SpecNodepoolSelector
- */
-export interface YurtAppSetV1Beta1SpecNodepoolSelector {
-  /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
-   * @schema YurtAppSetV1Beta1SpecNodepoolSelector#matchExpressions
-   */
-  readonly matchExpressions?: YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions[];
-
-  /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
-   * @schema YurtAppSetV1Beta1SpecNodepoolSelector#matchLabels
-   */
-  readonly matchLabels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecNodepoolSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecNodepoolSelector(obj: YurtAppSetV1Beta1SpecNodepoolSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Workload defines the workload to be deployed in the nodepools
- *
- * @schema YurtAppSetV1Beta1SpecWorkload
- */
-export interface YurtAppSetV1Beta1SpecWorkload {
-  /**
-   * WorkloadTemplate defines the pool template under the YurtAppSet.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkload#workloadTemplate
-   */
-  readonly workloadTemplate: YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate;
-
-  /**
-   * WorkloadTemplate defines the customization that will be applied to certain workloads in specified nodepools.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkload#workloadTweaks
-   */
-  readonly workloadTweaks?: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks[];
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkload' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkload(obj: YurtAppSetV1Beta1SpecWorkload | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'workloadTemplate': toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate(obj.workloadTemplate),
-    'workloadTweaks': obj.workloadTweaks?.map(y => toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions
- */
-export interface YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions(obj: YurtAppSetV1Beta1SpecNodepoolSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * WorkloadTemplate defines the pool template under the YurtAppSet.
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate {
-  /**
-   * Deployment template
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate#deploymentTemplate
-   */
-  readonly deploymentTemplate?: YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate;
-
-  /**
-   * StatefulSet template
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate#statefulSetTemplate
-   */
-  readonly statefulSetTemplate?: YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTemplate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'deploymentTemplate': toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate(obj.deploymentTemplate),
-    'statefulSetTemplate': toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate(obj.statefulSetTemplate),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * WorkloadTweak Describe detailed multi-region configuration of the subject
- * BasicTweaks and AdvancedTweaks describe a set of nodepools and their shared or identical configurations
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks {
-  /**
-   * NodePoolSelector is a label query over nodepool in which workloads should be adjusted.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks#nodepoolSelector
-   */
-  readonly nodepoolSelector?: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector;
-
-  /**
-   * Pools is a list of selected nodepools specified with nodepool id in which workloads should be adjusted.
-   * Pools is not recommended and NodePoolSelector should be preferred
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks#pools
-   */
-  readonly pools?: string[];
-
-  /**
-   * Tweaks is the adjustment can be applied to a certain workload in specified nodepools such as image and replicas
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks#tweaks
-   */
-  readonly tweaks: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaks | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'nodepoolSelector': toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector(obj.nodepoolSelector),
-    'pools': obj.pools?.map(y => y),
-    'tweaks': toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks(obj.tweaks),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Deployment template
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate {
-  /**
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate#metadata
-   */
-  readonly metadata?: any;
-
-  /**
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate#spec
-   */
-  readonly spec: any;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateDeploymentTemplate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': obj.spec,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * StatefulSet template
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate {
-  /**
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate#metadata
-   */
-  readonly metadata?: any;
-
-  /**
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate#spec
-   */
-  readonly spec: any;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTemplateStatefulSetTemplate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': obj.spec,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * NodePoolSelector is a label query over nodepool in which workloads should be adjusted.
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector {
-  /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector#matchExpressions
-   */
-  readonly matchExpressions?: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions[];
-
-  /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector#matchLabels
-   */
-  readonly matchLabels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Tweaks is the adjustment can be applied to a certain workload in specified nodepools such as image and replicas
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks {
-  /**
-   * ContainerImages is a list of container images to be injected to a certain workload
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks#containerImages
-   */
-  readonly containerImages?: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages[];
-
-  /**
-   * Patches is a list of advanced tweaks to be applied to a certain workload
-   * It can add/remove/replace the field values of specified paths in the template.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks#patches
-   */
-  readonly patches?: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches[];
-
-  /**
-   * Replicas overrides the replicas of the workload
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks#replicas
-   */
-  readonly replicas?: number;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaks | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'containerImages': obj.containerImages?.map(y => toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages(y)),
-    'patches': obj.patches?.map(y => toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches(y)),
-    'replicas': obj.replicas,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksNodepoolSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ContainerImage specifies the corresponding container and the target image
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages {
-  /**
-   * Name represents name of the container in which the Image will be replaced
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages#name
-   */
-  readonly name: string;
-
-  /**
-   * TargetImage represents the image name which is injected into the container above
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages#targetImage
-   */
-  readonly targetImage: string;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksContainerImages | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'targetImage': obj.targetImage,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches
- */
-export interface YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches {
-  /**
-   * Operation represents the operation
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches#operation
-   */
-  readonly operation: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatchesOperation;
-
-  /**
-   * Path represents the path in the json patch
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches#path
-   */
-  readonly path: string;
-
-  /**
-   * Indicates the value of json patch
-   *
-   * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches#value
-   */
-  readonly value?: any;
-}
-
-/**
- * Converts an object of type 'YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches(obj: YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatches | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'operation': obj.operation,
-    'path': obj.path,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Operation represents the operation
- *
- * @schema YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatchesOperation
- */
-export enum YurtAppSetV1Beta1SpecWorkloadWorkloadTweaksTweaksPatchesOperation {
-  /** add */
-  ADD = "add",
-  /** remove */
-  REMOVE = "remove",
-  /** replace */
-  REPLACE = "replace",
-}
 

@@ -65,6 +65,7 @@ export * from './devices/device-options';
 export * from './devices/edge-device-model';
 export * from './devices/edge-device';
 export * from './devices/edge-devices';
+export * from './devices/device-mapper';
 export * from './gitops/gitops-settings';
 export * from './gitops/resolve-gitops-settings';
 export * from './gitops/gitops-output';

@@ -4,6 +4,11 @@
  * protocol settings follow the KubeEdge Modbus mapper (mapper-framework).
  */
 
+/** A device protocol: the one a model's devices speak and a mapper talks. */
+export type DeviceProtocol = 'modbus';
+/** Every device protocol supported here. */
+export const DEVICE_PROTOCOLS: readonly DeviceProtocol[] = ['modbus'];
+
 /** Data type of a device property. */
 export type DevicePropertyType = 'INT' | 'FLOAT' | 'DOUBLE' | 'STRING' | 'BOOLEAN' | 'BYTES' | 'STREAM';
 /** Every device property type. */
@@ -45,7 +50,7 @@ export interface EdgeDeviceModelOptions {
    * Protocol the devices of the model speak (the only one supported here).
    * @default 'modbus'
    */
-  readonly protocol?: 'modbus';
+  readonly protocol?: DeviceProtocol;
   /** The properties (at least one). */
   readonly properties: readonly DeviceModelProperty[];
 }
@@ -128,15 +133,40 @@ export interface EdgeDeviceOptions {
   readonly properties: readonly DevicePropertyOptions[];
 }
 
+/**
+ * The mapper of one protocol: the program on the EdgeCore node that talks the
+ * protocol to the devices and reports to EdgeCore over its DMI socket. KubeEdge
+ * v1.21 ships no mapper image: you build it from the mapper-framework
+ * (`kubeedge/mapper-framework`, `_template/mapper`), so you name its image here.
+ */
+export interface DeviceMapperOptions {
+  /** The protocol it talks, e.g. `modbus`. */
+  readonly protocol: DeviceProtocol;
+  /** Its image, pinned to a version tag or digest. */
+  readonly image: string;
+  /**
+   * The program and its flags. The mapper reads its config file from the path
+   * given here after `--config-file` (the library mounts it at `/etc/mapper/config.yaml`).
+   * @default ['/kubeedge/main', '--config-file', '/etc/mapper/config.yaml', '--v', '4'] (the mapper-framework image layout)
+   */
+  readonly command?: readonly string[];
+}
+
 /** The devices of a site: models and instances in one namespace; the inventory's `devices` block. */
 export interface EdgeDevicesOptions {
   /**
    * Namespace of the DeviceModels and Devices.
-   * @default 'devices'
+   * @default '<site>-devices' (a KubeEdge site joins the hub's control plane, so the namespace is the site's own)
    */
   readonly namespace?: string;
   /** The device models. */
   readonly models: readonly EdgeDeviceModelOptions[];
   /** The devices. @default [] */
   readonly devices?: readonly EdgeDeviceOptions[];
+  /**
+   * One mapper per protocol the devices speak (required for each protocol in use).
+   * Each runs on the nodes that hold devices of its protocol.
+   * @default []
+   */
+  readonly mappers?: readonly DeviceMapperOptions[];
 }

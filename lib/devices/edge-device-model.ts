@@ -7,12 +7,13 @@ import { Problems } from '../private/problems';
 import { EdgeSite } from '../site/edge-site';
 import type { EdgeDeviceModelOptions } from './device-options';
 import { checkDeviceModelOptions, DEFAULT_DEVICES_NAMESPACE } from './private/device-rules';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** Props of an EdgeDeviceModel. */
 export interface EdgeDeviceModelProps extends EdgeDeviceModelOptions {
   /**
    * Namespace of the DeviceModel (its devices live there too).
-   * @default 'devices'
+   * @default '<site>-devices' (a KubeEdge site joins the hub's control plane, so the namespace is the site's own)
    */
   readonly namespace?: string;
 }
@@ -38,7 +39,7 @@ export class EdgeDeviceModel extends Construct {
     checkDeviceModelOptions(props, this.node.path, problems);
     throwIfProblems(problems, `EdgeDeviceModel ${this.node.path} is invalid`);
     this.name = props.name;
-    this.namespace = props.namespace ?? DEFAULT_DEVICES_NAMESPACE;
+    this.namespace = props.namespace ?? platformNamespace(site.spec, DEFAULT_DEVICES_NAMESPACE);
     this.options = props;
     site.ensureNamespace(this.namespace);
     this.deviceModel = new DeviceModelV1Beta1(this, 'DeviceModel', {

@@ -1,11 +1,9 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { YurtAppSetV1Beta1 } from '../../imports/apps.openyurt.io';
+import { YurtAppSet } from '../../imports/apps.openyurt.io';
 import { throwIfProblems } from '../private/errors';
-import { SITE_LABEL } from '../private/labels';
 import { Problems } from '../private/problems';
 import { EdgeSite } from '../site/edge-site';
-import { TIER_LABEL } from '../site/tier';
 import { NODE_POOL_LABEL, nodePoolName } from './flavor-labels';
 import { checkSpreadOptions, YURT_APP_SET_KIND } from './private/spread-rules';
 import { spreadWorkload } from './private/spread-workload';
@@ -16,10 +14,12 @@ export interface OpenYurtAppSetProps extends OpenYurtAppSetOptions {}
 
 /**
  * A workload spread over the Edge node pools of an OpenYurt site: a YurtAppSet
- * (`apps.openyurt.io/v1beta1`, the storage version) whose Deployment template is
- * built like an EdgeApp's and placed on the pools' tiers, with one tweak per pool
- * setting its replicas, plus a Service and a PodDisruptionBudget over all its pods.
- * yurt-manager runs one Deployment per pool, pinned to the pool's nodes.
+ * (`apps.openyurt.io/v1alpha1`, the only version the pinned yurt-manager chart 1.4.2
+ * serves: ../shared/charts/yurt-manager/1.4.2/crds.txt) whose Deployment template is
+ * built like an EdgeApp's and placed on the pools' tiers, with one topology pool per
+ * Edge pool giving its replicas, plus a Service and a PodDisruptionBudget over all
+ * its pods. yurt-manager runs one Deployment per pool and adds the pool's
+ * `nodeSelectorTerm` (the pool label its members carry) to its pods' node affinity.
  */
 export class OpenYurtAppSet extends Construct {
   /** Name of the workload. */
@@ -27,7 +27,7 @@ export class OpenYurtAppSet extends Construct {
   /** Namespace of the workload. */
   public readonly namespace: string;
   /** The YurtAppSet. */
-  public readonly appSet: YurtAppSetV1Beta1;
+  public readonly appSet: YurtAppSet;
   /** The Service, when the app has ports. */
   public readonly service?: k8s.KubeService;
   /** The PodDisruptionBudget, when the pools run more than one pod in all. */
@@ -47,21 +47,19 @@ export class OpenYurtAppSet extends Construct {
     const workload = spreadWorkload(this, app, targets, 'YurtAppSet');
     this.service = workload.service;
     this.podDisruptionBudget = workload.podDisruptionBudget;
-    const poolSelector = (tiers: readonly string[]) => ({
-      matchExpressions: [
-        { key: SITE_LABEL, operator: 'In', values: [site.spec.name] },
-        { key: TIER_LABEL, operator: 'In', values: [...tiers] },
-      ],
-    });
-    this.appSet = new YurtAppSetV1Beta1(this, 'AppSet', {
+    this.appSet = new YurtAppSet(this, 'AppSet', {
       metadata: { name: app.name, namespace: app.namespace, labels: { ...workload.selectorLabels, ...app.labels } },
       spec: {
-        // Pools are chosen by their labels (the site and tier every Edge pool of the site carries), not by name.
-        nodepoolSelector: poolSelector(targets.map((t) => t.tier)),
+        selector: { matchLabels: { ...workload.selectorLabels } },
         revisionHistoryLimit: 3,
-        workload: {
-          workloadTemplate: { deploymentTemplate: { metadata: workload.deployment.metadata, spec: workload.deployment.spec } },
-          workloadTweaks: targets.map((t) => ({ nodepoolSelector: poolSelector([t.tier]), tweaks: { replicas: t.replicas } })),
+        workloadTemplate: { deploymentTemplate: { metadata: workload.deployment.metadata, spec: workload.deployment.spec } },
+        topology: {
+          // Pools by name: each is the site's own `<site>-<tier>` pool, whose members carry the pool label.
+          pools: targets.map((t) => ({
+            name: t.name,
+            nodeSelectorTerm: { matchExpressions: [{ key: NODE_POOL_LABEL, operator: 'In', values: [t.name] }] },
+            replicas: t.replicas,
+          })),
         },
       },
     });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { NodePoolV1Beta2 } from '../../imports/apps.openyurt.io';
+import { NodePoolV1Beta1 } from '../../imports/apps.openyurt.io';
 import { SITE_LABEL } from '../private/labels';
 import { EdgeSite } from '../site/edge-site';
 import type { ResolvedSiteSpec } from '../site/site-spec';
@@ -7,27 +7,32 @@ import { EDGE_ROLE_LABEL, EDGE_TAINT_KEY, TIER_LABEL, Tier, TIERS } from '../sit
 import { AUTONOMY_DURATION_ANNOTATION, cloudPoolName, nodePoolName } from './flavor-labels';
 
 /**
- * The node pools of an OpenYurt site (`apps.openyurt.io/v1beta2`, the storage
- * version): one Edge pool per tier of the site's agents and one Cloud pool for its
- * servers. A pool is the reconciled home of its nodes' cluster-side labels (the
- * edge role label a kubelet may not set, the tier and the site) and of the tier's
- * taint, so they stay right after registration, where a Node label patch would be
- * applied once. Nodes join their pool through the pool label in their node files.
+ * The node pools of an OpenYurt site (`apps.openyurt.io/v1beta1`, the storage
+ * version of the pinned yurt-manager chart 1.4.2, which serves v1alpha1 and v1beta1
+ * only: ../shared/charts/yurt-manager/1.4.2/crds.txt): one Edge pool per tier of the site's agents and one Cloud pool for its
+ * servers. A pool is the reconciled home of its nodes' cluster-side labels and of
+ * the tier's taint: yurt-manager's nodepool controller writes `spec.labels`,
+ * `spec.annotations` and `spec.taints` onto every member node ("If specified, the
+ * Labels will be added to all nodes", v1beta1 NodePool CRD of OpenYurt v1.4.2), so
+ * they stay right after registration, where a Node label patch would be applied
+ * once. This is how the nodes get the edge role label `node-role.kubernetes.io/edge`,
+ * which a kubelet may not give itself (NodeRestriction) and which the edge-node
+ * scrape job selects on. Nodes join their pool through the pool label in their node files.
  * Edge pools also carry the autonomy annotation: their pods are not evicted while
  * the node is cut off from the cloud for up to the site's offline tolerance.
  */
 export class OpenYurtNodePools extends Construct {
   /** The Edge pools, by tier. */
-  public readonly edgePools: ReadonlyMap<Tier, NodePoolV1Beta2>;
+  public readonly edgePools: ReadonlyMap<Tier, NodePoolV1Beta1>;
   /** The Cloud pool of the site's servers, when it has any. */
-  public readonly cloudPool?: NodePoolV1Beta2;
+  public readonly cloudPool?: NodePoolV1Beta1;
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
     const site = EdgeSite.of(this).spec;
-    const pools = new Map<Tier, NodePoolV1Beta2>();
+    const pools = new Map<Tier, NodePoolV1Beta1>();
     for (const tier of TIERS.filter((t) => site.nodes.some((n) => n.role === 'agent' && n.tier === t))) {
-      pools.set(tier, new NodePoolV1Beta2(this, `Pool-${tier}`, {
+      pools.set(tier, new NodePoolV1Beta1(this, `Pool-${tier}`, {
         metadata: { name: nodePoolName(site.name, tier), labels: { [TIER_LABEL]: tier } },
         spec: {
           type: 'Edge',
@@ -44,7 +49,7 @@ export class OpenYurtNodePools extends Construct {
       // tier is a pool label only when they share one; the pool object itself has no
       // tier label, so a workload spread over the site's Edge pools never lands here.
       const tiers = new Set(servers.map((n) => n.tier));
-      this.cloudPool = new NodePoolV1Beta2(this, 'Pool-cloud', {
+      this.cloudPool = new NodePoolV1Beta1(this, 'Pool-cloud', {
         metadata: { name: cloudPoolName(site.name) },
         spec: {
           type: 'Cloud',

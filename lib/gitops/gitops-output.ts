@@ -10,7 +10,7 @@ import { GITOPS_DIR } from './private/gitops-paths';
 export const GITOPS_OUTPUT_DIR = GITOPS_DIR;
 
 /** What the GitOps output needs of a site (a `ResolvedSiteSpec` has it all). */
-export type GitOpsSite = Pick<ResolvedSiteSpec, 'name' | 'tier' | 'region' | 'connectivity'>;
+export type GitOpsSite = Pick<ResolvedSiteSpec, 'name' | 'tier' | 'region' | 'connectivity'> & Partial<Pick<ResolvedSiteSpec, 'cluster'>>;
 
 /**
  * Sites per throwaway cdk8s App: enough to amortize the App, few enough that one App

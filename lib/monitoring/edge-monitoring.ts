@@ -20,6 +20,7 @@ import { NodeExporter } from './node-exporter';
 import { checkEdgeMonitoringOptions } from './private/monitoring-rules';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './private/prometheus-duration';
 import { jobName } from './private/prometheus-config';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** Props of EdgeMonitoring. */
 export interface EdgeMonitoringProps extends EdgeMonitoringOptions {}
@@ -72,8 +73,8 @@ export class EdgeMonitoring extends Construct {
     PENDING_TARGETS.set(site, pending);
   }
 
-  /** Namespace of every monitoring object. */
-  public readonly namespace = MONITORING_NAMESPACE;
+  /** Namespace of every monitoring object (site-scoped on the hub's shared control plane). */
+  public readonly namespace: string;
   /** node-exporter. */
   public readonly nodeExporter: NodeExporter;
   /** The site's Prometheus. */
@@ -100,6 +101,7 @@ export class EdgeMonitoring extends Construct {
     checkEdgeMonitoringOptions(props, site.spec, this.node.path, problems);
     throwIfProblems(problems, `EdgeMonitoring ${this.node.path} is invalid`);
     SITE_MONITORING.set(site, this);
+    this.namespace = platformNamespace(site.spec, MONITORING_NAMESPACE);
     this.operator = props.prometheusOperator ?? false;
     this.alertEvaluator = alertEvaluator(props);
     this.operatorLabels = { ...props.operatorLabels };

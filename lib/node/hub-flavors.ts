@@ -1,6 +1,7 @@
 import { runsEdgeCore } from '../flavors/flavor-labels';
 import { childPath, Problem } from '../private/problems';
 import type { ResolvedSiteSpec, SiteSpec } from '../site/site-spec';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
 import type { CloudHubOptions } from '../terraform/cloud-hub-options';
 
 /**
@@ -40,6 +41,34 @@ export function hubFlavorProblems(hub: CloudHubOptions, sites: readonly { spec: 
         message: `"${address}" is not in the hub's CloudCore certificate, so EdgeCore would refuse it; use one of ${answered.join(', ')} or add it to ${hubPath}.kubeEdge`,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Problems between sites that join the hub's control plane (OpenYurt, KubeEdge):
+ * they share one cluster, so a namespace or a node name of one such site must not
+ * be another's. The library's own namespaces are site-scoped already
+ * (`platformNamespace`); these are the names the user chooses.
+ */
+export function sharedControlPlaneProblems(sites: readonly { spec: ResolvedSiteSpec; path: string }[]): Problem[] {
+  const problems: Problem[] = [];
+  const namespaces = new Map<string, { site: string; path: string }>();
+  const nodes = new Map<string, { site: string; path: string }>();
+  const why = 'sites that join the hub\'s control plane share its cluster';
+  for (const { spec, path } of sites.filter((s) => joinsHubControlPlane(s.spec))) {
+    for (const ns of spec.namespaces) {
+      const first = namespaces.get(ns);
+      if (first && first.site !== spec.name) {
+        problems.push({ path: childPath(path, 'namespaces'), message: `namespace "${ns}" is also site ${first.site}'s (${first.path}); ${why}, so each needs namespaces of its own (e.g. ${spec.name}-${ns})` });
+      } else if (!first) namespaces.set(ns, { site: spec.name, path });
+    }
+    spec.nodes.forEach((node, i) => {
+      const first = nodes.get(node.name);
+      if (first && first.site !== spec.name) {
+        problems.push({ path: childPath(childPath(childPath(path, 'nodes'), i), 'name'), message: `node "${node.name}" is also a node of site ${first.site} (${first.path}); ${why}, where a node name is one Node` });
+      } else if (!first) nodes.set(node.name, { site: spec.name, path: childPath(childPath(path, 'nodes'), i) });
+    });
   }
   return problems;
 }

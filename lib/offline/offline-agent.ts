@@ -16,6 +16,7 @@ import { EdgeSite } from '../site/edge-site';
 import { placePods, tolerateAllEdgeTaints } from '../site/placement';
 import { ContainerBudget, TIERS, tierProfile } from '../site/tier';
 import { checkOfflineAgentOptions } from './private/offline-agent-rules';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** Where the agent's cache lives on each node. */
 export type OfflineCacheType = 'hostPath' | 'emptyDir';
@@ -72,7 +73,7 @@ export interface OfflineAgentOptions {
   readonly name?: string;
   /**
    * Namespace.
-   * @default 'edge-system'
+   * @default 'edge-system' (`<site>-edge-system` when the site joins the hub's control plane)
    */
   readonly namespace?: string;
   /**
@@ -143,7 +144,7 @@ export class OfflineAgent extends Construct {
     throwIfProblems(problems, `OfflineAgent ${this.node.path} is invalid`);
 
     this.name = props.name ?? 'offline-agent';
-    this.namespace = props.namespace ?? 'edge-system';
+    this.namespace = props.namespace ?? platformNamespace(site.spec, 'edge-system');
     const labels = workloadLabels(this.name);
     // Every tier the site's nodes have, smallest first: one pod template serves them
     // all, so it gets the smallest tier's budget.

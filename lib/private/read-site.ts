@@ -1,3 +1,4 @@
+import { platformNamespace } from '../site/shared-control-plane';
 import type { EdgeAppOptions } from '../site/edge-app';
 import { absolutePathProblem, urlProblem } from '../node/private/checks';
 import { checkServers, CLUSTER_KEYS, readCluster, readClusterFlavor } from '../node/private/read-cluster';
@@ -28,7 +29,7 @@ const CONNECTIVITY_KEYS = ['offlineTolerance', 'syncInterval'];
 const MIRROR_KEYS = ['endpoint', 'registries', 'caFile'];
 /** Namespaces a site may not declare: Kubernetes owns them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-/** Namespaces every site has. */
+/** Namespaces every site has (site-scoped on the hub's shared control plane: `platformNamespace`). */
 export const PLATFORM_NAMESPACES = ['edge-system', 'monitoring'];
 
 /** What every site of a fleet reads besides its own block. */
@@ -64,7 +65,10 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
   const connectivity = readConnectivity(r);
   const registryMirror = readRegistryMirror(r, problems);
   const apps = (r.list('apps') ?? []).map((item) => ({ app: readApp(item.value, item.path, problems), path: item.path }));
-  const namespaces = readNamespaces(r, apps.map((a) => a.app).filter((a): a is EdgeAppOptions => a !== undefined));
+  const platform = PLATFORM_NAMESPACES.map((ns) => platformNamespace({ name: name ?? String(r.raw('name') ?? ''), cluster }, ns));
+  const tooLong = name === undefined ? undefined : platform.find((ns) => ns.length > 63);
+  if (tooLong) r.report('name', `is too long for a site on the hub's shared control plane: its namespace "${tooLong}" would be longer than 63 characters; use at most ${63 - (tooLong.length - name!.length)} characters`);
+  const namespaces = readNamespaces(r, apps.map((a) => a.app).filter((a): a is EdgeAppOptions => a !== undefined), platform);
 
   if (nodes === undefined) return undefined;
   // The apps are checked even when the name is wrong, so one run reports both.
@@ -173,10 +177,10 @@ function readRegistryMirror(r: MappingReader, problems: Problems): ResolvedSiteS
   return { endpoint, registries: [...new Set(registries)], ...(caFile !== undefined ? { caFile } : {}) };
 }
 
-function readNamespaces(r: MappingReader, apps: EdgeAppOptions[]): string[] {
+function readNamespaces(r: MappingReader, apps: EdgeAppOptions[], platform: readonly string[]): string[] {
   const declared = r.stringList('namespaces', (v) => dns1123LabelProblem(v)
     ?? (RESERVED_NAMESPACES.includes(v) ? `"${v}" belongs to Kubernetes; edge workloads run in their own namespaces` : undefined)) ?? [];
-  const all = new Set([...PLATFORM_NAMESPACES, ...declared, ...apps.map((a) => a.namespace)]);
+  const all = new Set([...platform, ...declared, ...apps.map((a) => a.namespace)]);
   return [...all].sort();
 }
 

@@ -11,6 +11,7 @@ import type { ResolvedNodeSpec } from '../site/site-spec';
 import {
   checkEdgeCertificatesOptions, DEVICE_CERTIFICATE_POLICY, NODE_CERTIFICATE_POLICY, readEdgeCertificatesOptions, resolvePolicy,
 } from './private/certificate-rules';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** Lifetime and key of a class of certificates. */
 export interface CertificatePolicy {
@@ -56,7 +57,7 @@ export interface EdgeCertificatesOptions {
   readonly caSecretName?: string;
   /**
    * Namespace of the Certificates and the Secrets cert-manager writes.
-   * @default 'edge-system'
+   * @default 'edge-system' (`<site>-edge-system` when the site joins the hub's control plane)
    */
   readonly namespace?: string;
   /**
@@ -117,7 +118,7 @@ export class EdgeCertificates extends Construct {
     throwIfProblems(problems, `EdgeCertificates ${this.node.path} is invalid`);
 
     const issuerName = props.issuerName ?? 'edge-site-ca';
-    const namespace = props.namespace ?? 'edge-system';
+    const namespace = props.namespace ?? platformNamespace(site.spec, 'edge-system');
     site.ensureNamespace(namespace);
     this.issuer = new ClusterIssuer(this, 'Issuer', {
       metadata: { name: issuerName },

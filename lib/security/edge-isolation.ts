@@ -7,6 +7,7 @@ import { EdgeSite } from '../site/edge-site';
 import { checkEdgeIsolationOptions, readEdgeIsolationOptions } from './private/isolation-rules';
 import { isolationWarnings, PolicyRecord } from './private/isolation-warnings';
 import { addAllowPolicy, AllowPeer, AllowPolicy, AllowRule } from './private/network-allow';
+import { platformNamespace } from '../site/shared-control-plane';
 
 /** A port of an allowed connection. */
 export interface IsolationPort {
@@ -91,7 +92,7 @@ export interface EdgeIsolationOptions {
   readonly cloudEgress?: CloudEgress | false;
   /**
    * Namespace of the scraper (Prometheus).
-   * @default 'monitoring'
+   * @default 'monitoring' (`<site>-monitoring` when the site joins the hub's control plane)
    */
   readonly monitoringNamespace?: string;
   /**
@@ -166,7 +167,7 @@ export class EdgeIsolation extends Construct {
         });
       }
     }
-    const monitoring = props.monitoringNamespace ?? 'monitoring';
+    const monitoring = props.monitoringNamespace ?? platformNamespace(site.spec, 'monitoring');
     for (const target of props.scrape ?? DEFAULT_SCRAPE) this.allowScrape(site, monitoring, target);
     for (const allow of props.allows ?? []) {
       this.add(site, `Allow-${allow.namespace}-${allow.name}`, {

@@ -70,6 +70,15 @@ export class EdgeSite extends Chart {
     PolicyGate.addTo(this, { kubernetesVersion: this.spec.kubernetesVersion });
   }
 
+  /**
+   * The site's objects. A site on the hub's shared control plane first scopes the
+   * objects added after its constructor (see `SiteNodePinning`).
+   */
+  public toJson(): any[] {
+    this.cluster.sitePinning?.scopeObjects();
+    return super.toJson();
+  }
+
   /** The namespace of this name, created (with its policies) when the site does not have it yet. */
   public ensureNamespace(name: string): SiteNamespace {
     let ns = this.namespaces.get(name);

@@ -59,12 +59,20 @@ export const CHARTS = {
   'fleet': { chart: 'fleet', repository: 'https://rancher.github.io/fleet-helm-charts/', version: '0.13.2' },
   /**
    * KubeEdge CloudCore, on the hub. The chart lives in the KubeEdge repository
-   * (`manifests/charts/cloudcore`, always version 0.1.0) and is not published to a
-   * Helm repository, so the user names the repository they mirror it to; the
-   * KubeEdge release is pinned by the image tag (`KUBEEDGE_VERSION`).
+   * (`manifests/charts/cloudcore`) and is not published to a Helm repository, so the
+   * user names the repository they mirror it to. Its version is its KubeEdge
+   * release: Chart.yaml of kubeedge v1.21.0 has `version: 1.21.0`, `appVersion:
+   * 1.21.0` (../shared/charts/cloudcore/1.21.0), and {@link KUBEEDGE_VERSION} follows it.
+   * It serves devices.kubeedge.io v1beta1 and apps.kubeedge.io v1alpha1 (its crds.txt).
    */
-  'cloudcore': { chart: 'cloudcore', version: '0.1.0' },
-  /** OpenYurt yurt-manager, on the hub. */
+  'cloudcore': { chart: 'cloudcore', version: '1.21.0' },
+  /**
+   * OpenYurt yurt-manager, on the hub, from the published chart repository
+   * (openyurt-helm, whose newest is 1.5.0; 1.7.0 exists only in the openyurt
+   * repository). 1.4.2 serves NodePool v1alpha1/v1beta1 and YurtAppSet v1alpha1
+   * (../shared/charts/yurt-manager/1.4.2/crds.txt): the flavor's objects are
+   * written at those versions, and imports/ is generated from its CRDs.
+   */
   'yurt-manager': { chart: 'yurt-manager', repository: 'https://openyurtio.github.io/openyurt-helm', version: '1.4.2' },
   /** VictoriaMetrics single node: the hub's Prometheus remote-write receiver. */
   'victoria-metrics-single': { chart: 'victoria-metrics-single', repository: 'https://victoriametrics.github.io/helm-charts/', version: '0.12.4' },
@@ -90,8 +98,11 @@ export type ChartKey = keyof typeof CHARTS;
 /** Every chart key, for messages and readers. */
 export const CHART_KEYS = Object.keys(CHARTS) as ChartKey[];
 
-/** The KubeEdge release CloudCore runs (its image tag). */
-export const KUBEEDGE_VERSION = 'v1.21.0';
+/**
+ * The KubeEdge release CloudCore runs (its image tag) and EdgeCore joins with: the
+ * cloudcore chart's version, which is its KubeEdge release.
+ */
+export const KUBEEDGE_VERSION = `v${CHARTS.cloudcore.version}` as const;
 
 /**
  * The Helm provider: the fully qualified source (a bare `helm` is ambiguous for

@@ -10,10 +10,11 @@ import { buildSite, findObject, synthObjects } from '../support/fixtures';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';
 
+/** A KubeEdge site: edge-gw-01 is its cloud-side server, edge-gw-02 an EdgeCore node. */
 function factorySite(overrides: Partial<SiteSpec> = {}): SiteSpec {
   return {
     name: 'factory',
-    cluster: { serverUrl: 'https://10.20.0.10:6443' },
+    cluster: { flavor: 'kubeedge', serverUrl: 'https://10.20.0.10:6443', kubeEdge: { cloudCoreAddress: 'cloudcore.example.com' } },
     nodes: [
       { name: 'edge-gw-01', role: 'server', capacity: { cpu: '4', memory: '4Gi' } },
       { name: 'edge-gw-02', capacity: { cpu: '4', memory: '4Gi' } },
@@ -43,7 +44,9 @@ const DEVICES: EdgeDevicesOptions = {
     ],
   }],
   devices: [SENSOR],
+  mappers: [{ protocol: 'modbus', image: 'ghcr.io/acme/modbus-mapper:1.21.0' }],
 };
+const TCP_SENSOR: EdgeDeviceOptions = { ...SENSOR, name: 'tcp-sensor', modbus: { slaveId: 2, tcp: { ip: '10.20.1.5', port: 1502 } } };
 
 function objectsOf(options: EdgeDevicesOptions = DEVICES, spec: Partial<SiteSpec> = {}): any[] {
   const site = buildSite(factorySite(spec));
@@ -55,9 +58,9 @@ function withDevice(device: Partial<EdgeDeviceOptions>): EdgeDevicesOptions {
   return { ...DEVICES, devices: [{ ...SENSOR, ...device }] };
 }
 
-function problemsOf(options: EdgeDevicesOptions): string[] {
+function problemsOf(options: EdgeDevicesOptions, spec: Partial<SiteSpec> = {}): string[] {
   try {
-    objectsOf(options);
+    objectsOf(options, spec);
   } catch (error) {
     if (error instanceof EdgeValidationError) return error.problems.map((p) => `${p.path}: ${p.message}`);
     throw error;
@@ -67,7 +70,7 @@ function problemsOf(options: EdgeDevicesOptions): string[] {
 
 describe('EdgeDeviceModel', () => {
   test('WHEN a model is synthesized THEN it is a v1beta1 DeviceModel with typed properties and access modes', () => {
-    const model = findObject(objectsOf(), 'DeviceModel', 'temperature-sensor', 'devices');
+    const model = findObject(objectsOf(), 'DeviceModel', 'temperature-sensor', 'factory-devices');
     expect(model.apiVersion).toBe('devices.kubeedge.io/v1beta1');
     expect(model.spec).toEqual({
       protocol: 'modbus',
@@ -85,26 +88,26 @@ describe('EdgeDeviceModel', () => {
 
 describe('EdgeDevice', () => {
   test('WHEN a device is synthesized THEN it is bound to its node and references its model', () => {
-    const device = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices');
+    const device = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'factory-devices');
     expect(device.apiVersion).toBe('devices.kubeedge.io/v1beta1');
     expect(device.spec.nodeName).toBe('edge-gw-02');
     expect(device.spec.deviceModelRef).toEqual({ name: 'temperature-sensor' });
   });
 
   test('WHEN the device is on a Modbus RTU line THEN the protocol carries the serial settings with their defaults', () => {
-    expect(findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices').spec.protocol).toEqual({
+    expect(findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'factory-devices').spec.protocol).toEqual({
       protocolName: 'modbus',
       configData: { slaveID: 1, serialPort: '/dev/ttyUSB0', baudRate: 9600, dataBits: 8, parity: 'even', stopBits: 1 },
     });
   });
 
   test('WHEN the device speaks Modbus TCP THEN the protocol carries its address and port', () => {
-    const device = findObject(objectsOf(withDevice({ modbus: { slaveId: 3, tcp: { ip: '10.20.1.50' } } })), 'Device', 'line-a-temperature-01', 'devices');
+    const device = findObject(objectsOf(withDevice({ modbus: { slaveId: 3, tcp: { ip: '10.20.1.50' } } })), 'Device', 'line-a-temperature-01', 'factory-devices');
     expect(device.spec.protocol.configData).toEqual({ slaveID: 3, ip: '10.20.1.50', port: 502 });
   });
 
   test('WHEN properties are synthesized THEN each has its register visitor and cycles in nanoseconds', () => {
-    const [temperature, enable] = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'devices').spec.properties;
+    const [temperature, enable] = findObject(objectsOf(), 'Device', 'line-a-temperature-01', 'factory-devices').spec.properties;
     expect(temperature).toEqual({
       name: 'temperature', collectCycle: 10_000_000_000, reportCycle: 30_000_000_000, reportToCloud: true,
       visitors: { protocolName: 'modbus', configData: { register: 'HoldingRegister', offset: 2, limit: 1, scale: 0.1, isSwap: false, isRegisterSwap: false } },
@@ -117,7 +120,7 @@ describe('EdgeDevice', () => {
     const site = buildSite(factorySite());
     const model = new EdgeDeviceModel(site, 'Model', DEVICES.models[0]);
     new EdgeDevice(site, 'Sensor', { ...SENSOR, model });
-    expect(findObject(synthObjects(site), 'Device', 'line-a-temperature-01', 'devices').spec.deviceModelRef.name).toBe('temperature-sensor');
+    expect(findObject(synthObjects(site), 'Device', 'line-a-temperature-01', 'factory-devices').spec.deviceModelRef.name).toBe('temperature-sensor');
   });
 });
 
@@ -152,9 +155,85 @@ describe('EdgeDevices validation', () => {
     ['a string property has a minimum', { ...DEVICES, models: [{ name: 'temperature-sensor', properties: [{ name: 'label', type: 'STRING', accessMode: 'ReadOnly', minimum: 1 }] }], devices: [] },
       `${AT}.models[0].properties[0].minimum: only numeric properties (INT, FLOAT, DOUBLE) have a minimum`],
     ['two devices share a name', { ...DEVICES, devices: [SENSOR, SENSOR] }, `${AT}.devices[1].name: device "line-a-temperature-01" is defined twice`],
+    ['a device is on a node without EdgeCore', withDevice({ node: 'edge-gw-01' }),
+      `${AT}.devices[0].node: node "edge-gw-01" does not run EdgeCore, whose DMI socket the mapper reports to; EdgeCore nodes: edge-gw-02`],
+    ['no mapper for the protocol in use', { ...DEVICES, mappers: [] },
+      `${AT}.mappers: needs a mapper for protocol modbus, which devices line-a-temperature-01 speak: add { protocol: modbus, image: <your mapper image, pinned> }`],
+    ['an unpinned mapper image', { ...DEVICES, mappers: [{ protocol: 'modbus', image: 'ghcr.io/acme/modbus-mapper:latest' }] },
+      `${AT}.mappers[0].image: image "ghcr.io/acme/modbus-mapper:latest" uses the "latest" tag`],
+    ['two mappers of one protocol', { ...DEVICES, mappers: [DEVICES.mappers![0], DEVICES.mappers![0]] }, `${AT}.mappers[1].protocol: protocol modbus has a mapper already`],
+    ['a mapper no device needs', { ...DEVICES, devices: [] }, `${AT}.mappers[0].protocol: no device of this block speaks modbus`],
+    ['an empty mapper command', { ...DEVICES, mappers: [{ ...DEVICES.mappers![0], command: [] }] }, `${AT}.mappers[0].command: must be a non-empty list`],
   ])('WHEN %s THEN the constructor reports it at its path', (_what, options, expected) => {
     const problems = problemsOf(options);
     expect(problems.some((p) => p.startsWith(expected))).toBe(true);
+  });
+});
+
+describe('EdgeDevices on a site that is not KubeEdge', () => {
+  test('WHEN a k3s site declares devices THEN it is an error naming the flavor devices need (regression: factory-floor-01 wrote Devices its cluster neither serves nor acts on)', () => {
+    expect(problemsOf(DEVICES, { cluster: { serverUrl: 'https://10.20.0.10:6443' } })).toContainEqual(
+      'factory/Devices: KubeEdge devices need cluster.flavor kubeedge (CloudCore serves devices.kubeedge.io and runs the device controller, a mapper on the EdgeCore node talks the protocol); site factory runs k3s');
+  });
+
+  test('WHEN the inventory gives devices to an OpenYurt site THEN the problem is at the inventory path', () => {
+    const site = resolveSiteSpec(factorySite({ cluster: { flavor: 'openyurt', serverUrl: 'https://10.20.0.10:6443' } }));
+    const problems = new Problems();
+    readDevices(DEVICES, 'sites[0].components.devices', problems, site);
+    expect(problems.list.map((p) => `${p.path}: ${p.message}`)).toContainEqual(expect.stringContaining('sites[0].components.devices: KubeEdge devices need cluster.flavor kubeedge'));
+  });
+});
+
+describe('DeviceMapper', () => {
+  const mapperOf = (objects: any[], node = 'edge-gw-02') => findObject(objects, 'Deployment', `modbus-mapper-${node}`, 'factory-devices');
+
+  test('WHEN a node holds Modbus RTU devices THEN one mapper pod runs on that node only, replaced never surged, with the DMI socket directory, its config and exactly its serial line', () => {
+    const deployment = mapperOf(objectsOf());
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const pod = deployment.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ 'edge.site': 'factory', 'edge.tier': 'micro', 'kubernetes.io/hostname': 'edge-gw-02' });
+    expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/edge', operator: 'Equal', value: 'micro', effect: 'NoSchedule' }]);
+    expect(pod.volumes.filter((v: any) => v.hostPath)).toEqual([
+      { name: 'kubeedge', hostPath: { path: '/etc/kubeedge', type: 'Directory' } },
+      { name: 'serial-0', hostPath: { path: '/dev/ttyUSB0', type: 'CharDevice' } },
+    ]);
+    const container = pod.containers[0];
+    expect(container).toMatchObject({ image: 'ghcr.io/acme/modbus-mapper:1.21.0', imagePullPolicy: 'IfNotPresent', command: ['/kubeedge/main', '--config-file', '/etc/mapper/config.yaml', '--v', '4'] });
+    expect(container.securityContext).toMatchObject({ privileged: true, readOnlyRootFilesystem: true });
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/etc/kubeedge', '/etc/mapper', '/dev/ttyUSB0', '/tmp']);
+  });
+
+  test('WHEN the mapper is written THEN its config points at EdgeCore\'s DMI socket and its own socket next to it', () => {
+    const config = findObject(objectsOf(), 'ConfigMap', 'modbus-mapper', 'factory-devices').data['config.yaml'];
+    expect(config).toContain('socket_path: /etc/kubeedge/modbus.sock');
+    expect(config).toContain('edgecore_sock: /etc/kubeedge/dmi.sock');
+    expect(config).toContain('protocol: modbus');
+  });
+
+  test('WHEN the mapper needs host access THEN it is a named exception and its namespace enforces privileged', () => {
+    const objects = objectsOf();
+    expect(mapperOf(objects).metadata.annotations['edge.cdk8s.io/pss-exception']).toMatch(/DMI socket in \/etc\/kubeedge .*serial lines/);
+    const ns = findObject(objects, 'Namespace', 'factory-devices');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.annotations['edge.cdk8s.io/pss-exception']).toContain('modbus mapper');
+  });
+
+  test('WHEN the devices speak Modbus TCP only THEN the mapper is not privileged, mounts no serial line and may reach exactly their endpoints', () => {
+    const objects = objectsOf({ ...DEVICES, devices: [TCP_SENSOR] });
+    const pod = mapperOf(objects).spec.template.spec;
+    expect(pod.containers[0].securityContext.privileged).toBe(false);
+    expect(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path)).toEqual(['/etc/kubeedge']);
+    expect(findObject(objects, 'NetworkPolicy', 'modbus-mapper-device-egress', 'factory-devices').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.20.1.5/32' } }], ports: [{ protocol: 'TCP', port: 1502 }] },
+    ]);
+  });
+
+  test('WHEN devices of a protocol are on one node THEN no mapper runs on the site\'s other nodes, and the mapper is counted on its node', () => {
+    const site = buildSite(factorySite());
+    new EdgeDevices(site, 'Devices', DEVICES);
+    expect(synthObjects(site).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['modbus-mapper-edge-gw-02']);
+    expect(site.workloadDemands.filter((d) => d.description.includes('mapper')).map((d) => [d.nodeName, d.tiers])).toEqual([['edge-gw-02', ['micro']]]);
   });
 });
 
@@ -179,8 +258,15 @@ describe('components.devices in the inventory', () => {
     expect(read(withDevice({ node: 'ghost' })).problems).toEqual([`${PATH}.devices[0].node: node "ghost" is not a node of site factory; nodes: edge-gw-01, edge-gw-02`]);
   });
 
+  test('WHEN a mapper has an unknown key or no image THEN it is reported at its inventory path', () => {
+    expect(read({ ...DEVICES, mappers: [{ protocol: 'modbus', image: 'ghcr.io/acme/modbus-mapper:1.21.0', privileged: true }] }).problems).toEqual([
+      `${PATH}.mappers[0].privileged: unknown key; allowed keys here: protocol, image, command`,
+    ]);
+    expect(read({ ...DEVICES, mappers: [{ protocol: 'modbus' }] }).problems).toContainEqual(expect.stringContaining(`${PATH}.mappers[0].image: is required`));
+  });
+
   test('WHEN the reader reads its own output again THEN it gets the same devices and no problem', () => {
-    const first = read({ ...DEVICES, namespace: 'plant3-devices', devices: [SENSOR, { ...SENSOR, name: 'tcp-sensor', modbus: { slaveId: 2, tcp: { ip: '10.20.1.5', port: 1502 } } }] });
+    const first = read({ ...DEVICES, namespace: 'plant3-devices', devices: [SENSOR, TCP_SENSOR], mappers: [{ ...DEVICES.mappers![0], command: ['/mapper', '--config-file', '/etc/mapper/config.yaml'] }] });
     expect(first.problems).toEqual([]);
     expect(read(first.options)).toEqual(first);
   });
@@ -190,13 +276,26 @@ describe('components.devices in the inventory', () => {
     DEVICES_COMPONENT.build(built, DEVICES);
     const objects = synthObjects(built);
     expect(objects.filter((o) => o.apiVersion === 'devices.kubeedge.io/v1beta1').map((o) => o.kind)).toEqual(['DeviceModel', 'Device']);
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['modbus-mapper-edge-gw-02']);
   });
 });
 
 describeWithSchemas('EdgeDevices conformance', () => {
   test('WHEN models and RTU and TCP devices are synthesized THEN they are valid against the v1beta1 CRDs and the Kubernetes schemas', () => {
-    const objects = objectsOf({ ...DEVICES, devices: [SENSOR, { ...SENSOR, name: 'tcp-sensor', modbus: { slaveId: 2, tcp: { ip: '10.20.1.5' } } }] });
+    const objects = objectsOf({ ...DEVICES, devices: [SENSOR, TCP_SENSOR] });
     expect(validateObjects(objects, conformanceValidators())).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(1);
   });
 });
 requireSchemasInCi();
+
+describe('EdgeDevices composed in code after the site', () => {
+  test('WHEN devices are added to a KubeEdge site after its constructor THEN the mapper still uses the site\'s PriorityClass and selects the site\'s nodes', () => {
+    const objects = objectsOf();
+    const classes = objects.filter((o) => o.kind === 'PriorityClass').map((o) => o.metadata.name);
+    const pod = findObject(objects, 'Deployment', 'modbus-mapper-edge-gw-02', 'factory-devices').spec.template.spec;
+    expect(classes).toContain(pod.priorityClassName);
+    expect(pod.priorityClassName).toBe('factory-edge-critical');
+    expect(pod.nodeSelector['edge.site']).toBe('factory');
+  });
+});

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { checkWorkloadPodSecurity, EdgeValidationError, NodeSpec, resolveSiteSpec, SiteSpec } from '../../lib';
 import { OpenYurtAppSet } from '../../lib/flavors/openyurt-app-set';
 import { YURT_APP_SETS_COMPONENT } from '../../lib/flavors/private/flavor-components';
@@ -7,6 +9,8 @@ import { buildSite, findObject, microSite, synthObjects } from '../support/fixtu
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';
 
+/** Upstream chart facts (../shared/charts/<chart>/<version>/, see its SOURCES.md). */
+const CHARTS = path.resolve(__dirname, '..', '..', '..', 'shared', 'charts');
 const node = (name: string, extra: Partial<NodeSpec> = {}): NodeSpec => ({ name, capacity: { cpu: '4', memory: '8Gi' }, ...extra });
 const openYurt: SiteSpec = microSite({
   cluster: { flavor: 'openyurt', serverUrl: 'https://10.0.0.1:6443' },
@@ -23,22 +27,27 @@ function build(options: OpenYurtAppSetOptions = collector, spec: SiteSpec = open
   return { site, appSet, objects: synthObjects(site) };
 }
 const yurtAppSet = (objects: any[]) => findObject(objects, 'YurtAppSet', 'collector', 'apps');
-const template = (objects: any[]) => yurtAppSet(objects).spec.workload.workloadTemplate.deploymentTemplate;
+const template = (objects: any[]) => yurtAppSet(objects).spec.workloadTemplate.deploymentTemplate;
 
 describe('OpenYurtAppSet', () => {
-  test('WHEN a workload is spread over two pools THEN the YurtAppSet selects the site\'s pools of those tiers and sets each pool\'s replicas', () => {
+  test('WHEN a workload is spread over two pools THEN the YurtAppSet has one topology pool per Edge pool, selected by the pool label, with its replicas', () => {
     const spec = yurtAppSet(build().objects).spec;
-    const selector = (tiers: string[]) => ({ matchExpressions: [{ key: 'edge.site', operator: 'In', values: ['test-site'] }, { key: 'edge.tier', operator: 'In', values: tiers }] });
-    expect(spec.nodepoolSelector).toEqual(selector(['micro', 'mini']));
-    expect(spec.workload.workloadTweaks).toEqual([
-      { nodepoolSelector: selector(['micro']), tweaks: { replicas: 2 } },
-      { nodepoolSelector: selector(['mini']), tweaks: { replicas: 1 } },
+    expect(spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'collector' } });
+    expect(spec.topology.pools).toEqual([
+      { name: 'test-site-micro', nodeSelectorTerm: { matchExpressions: [{ key: 'apps.openyurt.io/nodepool', operator: 'In', values: ['test-site-micro'] }] }, replicas: 2 },
+      { name: 'test-site-mini', nodeSelectorTerm: { matchExpressions: [{ key: 'apps.openyurt.io/nodepool', operator: 'In', values: ['test-site-mini'] }] }, replicas: 1 },
     ]);
+  });
+
+  test('WHEN a workload is spread THEN the YurtAppSet is v1alpha1, the only version the pinned yurt-manager chart 1.4.2 serves (regression: it wrote v1beta1, which that chart does not serve)', () => {
+    const served = fs.readFileSync(path.join(CHARTS, 'yurt-manager', '1.4.2', 'crds.txt'), 'utf8');
+    expect(served).toMatch(/^yurtappsets\.apps\.openyurt\.io v1alpha1$/m);
+    expect(yurtAppSet(build().objects).apiVersion).toBe('apps.openyurt.io/v1alpha1');
   });
 
   test('WHEN the template is built THEN it tolerates and selects every pool\'s tier, with the smallest tier\'s budget and restricted pods', () => {
     const pod = template(build().objects).spec.template.spec;
-    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.nodeSelector).toEqual({ 'edge.site': 'test-site' });
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([{ matchExpressions: [{ key: 'edge.tier', operator: 'In', values: ['micro', 'mini'] }] }]);
     expect(pod.tolerations.map((t: any) => t.value)).toEqual(['micro', 'mini']);
     expect(pod.containers[0]).toMatchObject({ image: 'ghcr.io/acme/collector:1.4.2', imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } });
@@ -132,7 +141,7 @@ describe('components.yurtAppSets', () => {
 });
 
 describeWithSchemas('OpenYurtAppSet conformance', () => {
-  test('WHEN the workload is synthesized THEN the YurtAppSet is valid against its v1beta1 CRD, and its template against the Deployment schema of 1.25 and 1.32', () => {
+  test('WHEN the workload is synthesized THEN the YurtAppSet is valid against its v1alpha1 CRD, and its template against the Deployment schema of 1.25 and 1.32', () => {
     const { objects } = build();
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', ...template(objects) };
     expect(validateObjects([...objects, deployment], conformanceValidators())).toEqual([]);

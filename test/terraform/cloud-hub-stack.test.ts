@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CloudHubOptions, CloudHubStack, CloudHubStackProps, KUBEEDGE_VERSION, terraformFiles } from '../../lib/terraform';
 import { InMemoryRoot } from '../../lib/terraform/private/stack-json';
+import { CHARTS } from '../../lib/terraform/versions';
 import { releasesOf, valuesOf } from './support/stacks';
 
 function hubStack(hub: Partial<CloudHubOptions>): any {
@@ -34,10 +37,17 @@ describe('CloudHubStack', () => {
 
   test('WHEN the fleet uses KubeEdge THEN CloudCore comes from the named repository with the pinned KubeEdge image', () => {
     const release = releasesOf(hubStack({ kubeEdge: { chartRepository: 'oci://registry.example.com/charts', advertiseAddresses: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] } })).cloudcore;
-    expect(release).toMatchObject({ chart: 'cloudcore', repository: 'oci://registry.example.com/charts', version: '0.1.0', namespace: 'kubeedge' });
+    expect(release).toMatchObject({ chart: 'cloudcore', repository: 'oci://registry.example.com/charts', version: '1.21.0', namespace: 'kubeedge' });
     expect(valuesOf(release).cloudCore).toEqual({
       image: { tag: KUBEEDGE_VERSION }, modules: { cloudHub: { advertiseAddress: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] } },
     });
+  });
+
+  test('WHEN CloudCore is pinned THEN its chart version is its KubeEdge release, as in the chart\'s Chart.yaml, and EdgeCore joins with that release (regression: pinned 0.1.0)', () => {
+    const chart = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'shared', 'charts', 'cloudcore', '1.21.0', 'Chart.yaml'), 'utf8');
+    expect(chart).toMatch(/^version: 1\.21\.0$/m);
+    expect(CHARTS.cloudcore.version).toBe('1.21.0');
+    expect(KUBEEDGE_VERSION).toBe(`v${CHARTS.cloudcore.version}`);
   });
 
   test('WHEN the fleet uses OpenYurt and Rancher Fleet THEN yurt-manager and the Fleet manager (CRDs first) are installed', () => {

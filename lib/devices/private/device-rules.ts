@@ -1,11 +1,13 @@
 import { isIP } from 'node:net';
+import { runsEdgeCore } from '../../flavors/flavor-labels';
+import { unpinnedImageProblem } from '../../private/image';
 import type { ResolvedSiteSpec } from '../../site/site-spec';
 import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
 import { isPort } from '../../private/network';
 import { childPath, Problems } from '../../private/problems';
 import {
-  DEVICE_ACCESS_MODES, DEVICE_PROPERTY_TYPES, EdgeDeviceModelOptions, EdgeDeviceOptions, EdgeDevicesOptions, MODBUS_BAUD_RATES,
+  DEVICE_ACCESS_MODES, DEVICE_PROPERTY_TYPES, DEVICE_PROTOCOLS, DeviceProtocol, EdgeDeviceModelOptions, EdgeDeviceOptions, EdgeDevicesOptions, MODBUS_BAUD_RATES,
   MODBUS_REGISTERS, ModbusProtocolOptions, ModbusVisitor,
 } from '../device-options';
 
@@ -21,8 +23,27 @@ const PROPERTY_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const NUMERIC = ['INT', 'FLOAT', 'DOUBLE'];
 const READ_ONLY_REGISTERS = ['InputRegister', 'DiscreteInputRegister'];
 
-/** Checks a whole `devices` block: each model, each device against its model, unique names. */
+/** The Deployment of a protocol's mapper on one node: `<protocol>-mapper-<node>`, also a label value. */
+export function mapperName(protocol: DeviceProtocol, node: string): string {
+  return `${protocol}-mapper-${node}`;
+}
+
+/** The protocol the devices of a model speak. */
+export function modelProtocol(model: Pick<EdgeDeviceModelOptions, 'protocol'>): DeviceProtocol {
+  return model.protocol ?? 'modbus';
+}
+
+/**
+ * Checks a whole `devices` block: a KubeEdge site, each model, each device against
+ * its model and on an EdgeCore node, unique names, and one pinned mapper for each
+ * protocol the devices speak.
+ */
 export function checkEdgeDevicesOptions(options: EdgeDevicesOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
+  // CloudCore serves devices.kubeedge.io and runs the device controller; the mapper
+  // on the EdgeCore node talks the protocol. No other flavor has any of them.
+  if (site.cluster.flavor !== 'kubeedge') {
+    problems.add(path, `KubeEdge devices need cluster.flavor kubeedge (CloudCore serves devices.kubeedge.io and runs the device controller, a mapper on the EdgeCore node talks the protocol); site ${site.name} runs ${site.cluster.flavor}`);
+  }
   if (options.namespace !== undefined) {
     const problem = dns1123LabelProblem(options.namespace);
     if (problem) problems.add(childPath(path, 'namespace'), problem);
@@ -44,6 +65,44 @@ export function checkEdgeDevicesOptions(options: EdgeDevicesOptions, site: Resol
     if (names.has(device.name)) problems.add(childPath(at, 'name'), `device "${device.name}" is defined twice`);
     names.add(device.name);
   });
+  checkMappers(options, models, path, problems);
+}
+
+/** Every protocol in use has exactly one mapper, with a pinned image; no mapper without devices. */
+function checkMappers(options: EdgeDevicesOptions, models: ReadonlyMap<string, EdgeDeviceModelOptions>, path: string, problems: Problems): void {
+  const users = new Map<DeviceProtocol, string[]>();
+  (options.devices ?? []).forEach((device, i) => {
+    const model = models.get(device.model);
+    if (!model) return;
+    const protocol = modelProtocol(model);
+    users.set(protocol, [...(users.get(protocol) ?? []), device.name]);
+    const name = mapperName(protocol, device.node);
+    if (name.length > 63) {
+      problems.add(childPath(childPath(childPath(path, 'devices'), i), 'node'), `the mapper of node ${device.node} would be named "${name}", longer than 63 characters (a label value); use a shorter node name`);
+    }
+  });
+  const mapped = new Set<string>();
+  (options.mappers ?? []).forEach((mapper, i) => {
+    const at = childPath(childPath(path, 'mappers'), i);
+    if (!DEVICE_PROTOCOLS.includes(mapper.protocol)) {
+      problems.add(childPath(at, 'protocol'), `"${String(mapper.protocol)}" is not supported; allowed: ${DEVICE_PROTOCOLS.join(', ')}`);
+    } else if (mapped.has(mapper.protocol)) {
+      problems.add(childPath(at, 'protocol'), `protocol ${mapper.protocol} has a mapper already; one mapper per protocol`);
+    } else if (!users.has(mapper.protocol)) {
+      problems.add(childPath(at, 'protocol'), `no device of this block speaks ${mapper.protocol}; a mapper runs only on the nodes of its protocol's devices, so remove it`);
+    }
+    mapped.add(mapper.protocol);
+    const imageProblem = unpinnedImageProblem(mapper.image);
+    if (imageProblem) problems.add(childPath(at, 'image'), imageProblem);
+    if (mapper.command !== undefined && (mapper.command.length === 0 || mapper.command.some((c) => typeof c !== 'string' || c === ''))) {
+      problems.add(childPath(at, 'command'), 'must be a non-empty list of non-empty strings: the mapper program and its flags');
+    }
+  });
+  for (const [protocol, devices] of users) {
+    if (mapped.has(protocol)) continue;
+    problems.add(childPath(path, 'mappers'), `needs a mapper for protocol ${protocol}, which devices ${devices.join(', ')} speak: add { protocol: ${protocol}, image: <your mapper image, pinned> }. `
+      + 'KubeEdge v1.21 publishes no mapper image: build it from the mapper-framework (kubeedge/mapper-framework)');
+  }
 }
 
 /** Checks one device model. */
@@ -76,8 +135,12 @@ export function checkDeviceModelOptions(model: EdgeDeviceModelOptions, path: str
 export function checkDeviceOptions(device: EdgeDeviceOptions, model: EdgeDeviceModelOptions | undefined, site: ResolvedSiteSpec, path: string, problems: Problems): void {
   const nameProblem = dns1123SubdomainProblem(device.name);
   if (nameProblem) problems.add(childPath(path, 'name'), nameProblem);
-  if (!site.nodes.some((n) => n.name === device.node)) {
+  const node = site.nodes.find((n) => n.name === device.node);
+  const edgeCore = site.nodes.filter((n) => runsEdgeCore(n, site)).map((n) => n.name);
+  if (!node) {
     problems.add(childPath(path, 'node'), `node "${device.node}" is not a node of site ${site.name}; nodes: ${site.nodes.map((n) => n.name).join(', ')}`);
+  } else if (site.cluster.flavor === 'kubeedge' && !runsEdgeCore(node, site)) {
+    problems.add(childPath(path, 'node'), `node "${device.node}" does not run EdgeCore, whose DMI socket the mapper reports to; EdgeCore nodes: ${edgeCore.join(', ') || 'none'}`);
   }
   checkModbus(device.modbus, childPath(path, 'modbus'), problems);
   if (device.properties.length === 0) problems.add(childPath(path, 'properties'), 'must list at least one property to collect');

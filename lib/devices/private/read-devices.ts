@@ -2,7 +2,7 @@ import type { ResolvedSiteSpec } from '../../site/site-spec';
 import { Problems } from '../../private/problems';
 import { describe, MappingReader } from '../../private/reader';
 import {
-  DEVICE_ACCESS_MODES, DEVICE_PROPERTY_TYPES, DeviceModelProperty, DevicePropertyOptions, EdgeDeviceModelOptions, EdgeDeviceOptions,
+  DEVICE_ACCESS_MODES, DEVICE_PROPERTY_TYPES, DEVICE_PROTOCOLS, DeviceMapperOptions, DeviceModelProperty, DevicePropertyOptions, EdgeDeviceModelOptions, EdgeDeviceOptions,
   EdgeDevicesOptions, MODBUS_REGISTERS, ModbusProtocolOptions, ModbusVisitor,
 } from '../device-options';
 import { checkEdgeDevicesOptions } from './device-rules';
@@ -14,14 +14,17 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * applies (models, node binding, visitors naming model properties, serial settings).
  */
 export function readDevices(value: unknown, path: string, problems: Problems, site: ResolvedSiteSpec): EdgeDevicesOptions | undefined {
-  const r = MappingReader.of(value, path, problems, ['namespace', 'models', 'devices']);
+  const r = MappingReader.of(value, path, problems, ['namespace', 'models', 'devices', 'mappers']);
   if (!r) return undefined;
   r.require('models', 'the list of device models');
   const namespace = r.string('namespace');
   const models = items(r, 'models', problems, readModel);
   const devices = items(r, 'devices', problems, readDevice);
+  const mappers = items(r, 'mappers', problems, readMapper);
   if (models === undefined) return undefined;
-  const options: EdgeDevicesOptions = { models, ...(namespace !== undefined ? { namespace } : {}), ...(devices !== undefined ? { devices } : {}) };
+  const options: EdgeDevicesOptions = {
+    models, ...(namespace !== undefined ? { namespace } : {}), ...(devices !== undefined ? { devices } : {}), ...(mappers !== undefined ? { mappers } : {}),
+  };
   checkEdgeDevicesOptions(options, site, path, problems);
   return options;
 }
@@ -35,13 +38,25 @@ function items<T>(r: MappingReader, key: string, problems: Problems, read: (v: u
   });
 }
 
+function readMapper(value: unknown, path: string, problems: Problems): DeviceMapperOptions | undefined {
+  const r = MappingReader.of(value, path, problems, ['protocol', 'image', 'command']);
+  if (!r) return undefined;
+  r.require('protocol', DEVICE_PROTOCOLS.join(', '));
+  r.require('image', 'the mapper image you built from the mapper-framework, pinned');
+  const protocol = r.oneOf('protocol', DEVICE_PROTOCOLS);
+  const image = r.string('image');
+  const command = r.stringList('command');
+  if (protocol === undefined || image === undefined) return undefined;
+  return { protocol, image, ...(command !== undefined ? { command } : {}) };
+}
+
 function readModel(value: unknown, path: string, problems: Problems): EdgeDeviceModelOptions | undefined {
   const r = MappingReader.of(value, path, problems, ['name', 'protocol', 'properties']);
   if (!r) return undefined;
   r.require('name', 'the model name');
   r.require('properties', 'the list of the model\'s properties');
   const name = r.string('name');
-  const protocol = r.oneOf('protocol', ['modbus'] as const);
+  const protocol = r.oneOf('protocol', DEVICE_PROTOCOLS);
   const properties = items(r, 'properties', problems, readModelProperty);
   if (name === undefined || properties === undefined) return undefined;
   return { name, properties, ...(protocol ? { protocol } : {}) };

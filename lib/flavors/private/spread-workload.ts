@@ -1,13 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { appContainer, deploymentStrategy } from '../../private/workload-parts';
-import { siteLabels, workloadLabels } from '../../private/labels';
+import { SITE_LABEL, siteLabels, workloadLabels } from '../../private/labels';
 import { parseBytes, parseCpuMillis } from '../../private/quantity';
 import { resolveBudget } from '../../private/resources';
 import { applicationPodDefaults, containerResources, scratchVolumes } from '../../security/pod-defaults';
 import type { EdgeAppOptions } from '../../site/edge-app';
 import { EdgeSite } from '../../site/edge-site';
 import { placePods } from '../../site/placement';
+import { clusterObjectName } from '../../site/shared-control-plane';
 import { TIERS, tierProfile } from '../../site/tier';
 import type { SpreadTargetOptions } from '../spread-options';
 
@@ -51,7 +52,9 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
   const scratch = scratchVolumes(app.writablePaths ?? ['/tmp'], app.writableSizeLimit ?? '64Mi');
   const ports = app.ports ?? [];
   // Several tiers are a node affinity; the controller adds each target's own selector.
-  const { nodeSelector, ...placement } = placePods({ tiers });
+  // The site label keeps the pods on the site's nodes of the hub's shared control plane.
+  const { nodeSelector: tierSelector, ...placement } = placePods({ tiers });
+  const nodeSelector = { ...tierSelector, [SITE_LABEL]: site.spec.name };
   const container = appContainer(app, { resources: containerResources(budget), volumeMounts: scratch.volumeMounts });
   const deployment = k8s.KubeDeployment.manifest({
     metadata,
@@ -62,9 +65,10 @@ export function spreadWorkload(scope: Construct, app: EdgeAppOptions, targets: r
       template: {
         metadata: { labels: { ...selectorLabels, ...app.labels, 'edge.site': site.spec.name } },
         spec: {
-          ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+          nodeSelector,
           ...placement,
-          ...applicationPodDefaults(app.priorityClass ?? 'edge-normal', app),
+          // The site's PriorityClass, site-scoped on the hub's shared control plane like the class itself.
+          ...applicationPodDefaults(clusterObjectName(site.spec, app.priorityClass ?? 'edge-normal'), app),
           topologySpreadConstraints: most > 1 ? [{
             maxSkew: 1,
             topologyKey: 'kubernetes.io/hostname',

@@ -8,11 +8,13 @@ import { TIER_LABEL } from '../../site/tier';
 import type { ResolvedGitOpsSettings, ResolvedFleetSettings } from '../gitops-settings';
 import type { GitOpsSite } from '../gitops-output';
 import { FLEET_DIR, FLEET_YAML, KUSTOMIZATION_YAML, repositoryPathOf, siteDir, SITES_DIR } from './gitops-paths';
+import { platformNamespace } from '../../site/shared-control-plane';
 
 export const REGION_LABEL = 'topology.kubernetes.io/region';
 /**
- * Namespace for objects without one; every site has it. Fleet creates it before the
- * Helm install, and the bundle's own Namespace object then takes it over.
+ * Namespace for objects without one; every site has it (site-scoped on the hub's
+ * shared control plane). Fleet creates it before the Helm install, and the bundle's
+ * own Namespace object then takes it over.
  */
 const BUNDLE_DEFAULT_NAMESPACE = 'edge-system';
 
@@ -38,7 +40,7 @@ export function fleetYamlFile(settings: ResolvedGitOpsSettings, site: GitOpsSite
     // and path, shortened with a hash past 53 characters.
     name: site.name,
     labels: bundleLabels(site),
-    defaultNamespace: BUNDLE_DEFAULT_NAMESPACE,
+    defaultNamespace: platformNamespace(site, BUNDLE_DEFAULT_NAMESPACE),
     // Each site carries Node label patches for Nodes that exist before the first
     // install; Helm may only adopt objects it did not create with takeOwnership.
     helm: { releaseName: site.name, takeOwnership: true },
