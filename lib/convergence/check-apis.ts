@@ -1,3 +1,4 @@
+import { MAPPER_PROTOCOL_LABEL } from '../private/labels';
 import type { Problem } from '../private/problems';
 import { isBuiltinGroup } from './builtin-apis';
 import { ClusterModel, servedBy, servedVersions } from './cluster-model';
@@ -120,8 +121,6 @@ function mapperProblem(device: any, objects: readonly SiteObject[]): string | un
   return undefined;
 }
 
-/** The label a KubeEdge mapper's pods carry: the device protocol it speaks. */
-export const MAPPER_PROTOCOL_LABEL = 'edge.cdk8s.io/mapper-protocol';
 
 function clusterName(model: ClusterModel): string {
   const releases = model.releases.map((r) => `${r.chart} ${r.version}`).join(', ');

@@ -18,8 +18,10 @@ export function podTemplatesOf(object: any): PodTemplate[] {
   const own = podTemplateOf(object);
   if (own) return [{ ...own, ...(object.kind === 'DaemonSet' ? {} : { replicas: replicasOf(object) }) }];
   if (object?.kind === 'YurtAppSet') {
-    const template = object.spec?.workload?.workloadTemplate?.deploymentTemplate?.spec?.template;
-    return template?.spec ? [{ metadata: template.metadata, spec: template.spec, path: 'spec.workload.workloadTemplate.deploymentTemplate.spec.template' }] : [];
+    // v1alpha1 (yurt-manager 1.4.2) has spec.workloadTemplate; v1beta1 spec.workload.workloadTemplate.
+    const at = object.spec?.workloadTemplate ? 'spec.workloadTemplate' : 'spec.workload.workloadTemplate';
+    const template = (object.spec?.workloadTemplate ?? object.spec?.workload?.workloadTemplate)?.deploymentTemplate?.spec?.template;
+    return template?.spec ? [{ metadata: template.metadata, spec: template.spec, path: `${at}.deploymentTemplate.spec.template` }] : [];
   }
   if (object?.kind === 'EdgeApplication') {
     return (object.spec?.workloadTemplate?.manifests ?? []).flatMap((m: any, i: number) => (m?.spec?.template?.spec

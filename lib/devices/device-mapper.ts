@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SITE_LABEL, workloadLabels } from '../private/labels';
+import { MAPPER_PROTOCOL_LABEL, SITE_LABEL, workloadLabels } from '../private/labels';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { toYaml } from '../private/yaml';
 import {
@@ -105,7 +105,7 @@ export class DeviceMapper extends Construct {
           selector: { matchLabels: { ...selectorLabels } },
           strategy: { type: 'Recreate' },
           template: {
-            metadata: { labels: { ...selectorLabels, [SITE_LABEL]: site.spec.name } },
+            metadata: { labels: { ...selectorLabels, [SITE_LABEL]: site.spec.name, [MAPPER_PROTOCOL_LABEL]: props.protocol } },
             spec: {
               nodeSelector,
               tolerations,

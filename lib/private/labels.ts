@@ -14,3 +14,9 @@ export function siteLabels(siteName: string): Record<string, string> {
 export function workloadLabels(name: string): Record<string, string> {
   return { [NAME_LABEL]: name };
 }
+
+/**
+ * The device protocol a KubeEdge mapper's pods speak: the convergence check finds the mapper of
+ * a Device's protocol by it.
+ */
+export const MAPPER_PROTOCOL_LABEL = 'edge.cdk8s.io/mapper-protocol';

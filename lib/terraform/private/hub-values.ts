@@ -112,6 +112,8 @@ export interface CloudCoreValues {
     readonly modules: { readonly cloudHub: { readonly advertiseAddress: readonly string[]; readonly dnsNames: readonly string[] } };
   };
   readonly iptablesManager: { readonly image: { readonly tag: string } };
+  /** KubeEdge's controller-manager reconciles EdgeApplications and NodeGroups (values.yaml 1.21.0: `enable: false`). */
+  readonly controllerManager: { readonly enable: true; readonly image: { readonly tag: string } };
 }
 
 export function cloudCoreValues(kubeEdge: KubeEdgeCloudCoreOptions): CloudCoreValues {
@@ -121,6 +123,7 @@ export function cloudCoreValues(kubeEdge: KubeEdgeCloudCoreOptions): CloudCoreVa
       modules: { cloudHub: { advertiseAddress: [...kubeEdge.advertiseAddresses], dnsNames: [...(kubeEdge.dnsNames ?? [])] } },
     },
     iptablesManager: { image: { tag: KUBEEDGE_VERSION } },
+    controllerManager: { enable: true, image: { tag: KUBEEDGE_VERSION } },
   };
 }
 
