@@ -16,6 +16,7 @@ import { checkSharedControlPlane, SharedControlPlaneFootprint, sharedControlPlan
 import { joinsHub } from '../convergence/cluster-model';
 import { checkConvergence, ConvergenceReport } from '../convergence/convergence';
 import type { SiteObject } from '../convergence/site-object';
+import { systemUpgradeControllerImages } from '../node/system-upgrade-controller';
 import { apiObjectEntriesOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
 import { Problem } from '../private/problems';
@@ -48,7 +49,8 @@ export interface EdgeFleetProps {
    * The Terraform stacks of each site's platform layer (`terraform/<site>/cdk.tf.json`)
    * and of the cloud hub. Without a GitOps agent of its own, a site whose fleet uses
    * Flux gets the Flux agent pulling from the GitOps repository.
-   * @default - no Terraform is written
+   * @default - no Terraform is written; the convergence check then models each site's cluster
+   * with the platform layer cdk8s-edge would install for it (declare anything else as prerequisites)
    */
   readonly terraform?: TerraformSettings;
   /**
@@ -179,7 +181,8 @@ export class EdgeFleet {
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
     problems.push(...this.checkGitOps(spec.name, bundle, gitOps), ...this.checkNamespaceOwnership(site, terraform));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    const siteImages = imagesOf(objects);
+    // The node-installed system-upgrade-controller pulls its images (the jobs' kubectl image too) like any workload.
+    const siteImages = [...new Set([...imagesOf(objects), ...systemUpgradeControllerImages(site.spec)])].sort();
     const convergence = this.checkConvergence(site, entries, terraform, siteImages);
     if (convergence.problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} does not converge`, convergence.problems);
     const images = convergence.imageList;
@@ -211,7 +214,9 @@ export class EdgeFleet {
 
   /** The site's cluster model and every convergence check over it. */
   private checkConvergence(site: EdgeSite, objects: readonly SiteObject[], terraform: readonly OutputFile[], siteImages: readonly string[]): ConvergenceReport {
-    const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content;
+    // Without Terraform settings, the site is checked against the platform layer cdk8s-edge would install for it.
+    const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content
+      ?? (this.terraform ? undefined : terraformFiles([site.spec], { settings: { access: { inCluster: true } }, templates: this.stackTemplates })[0]?.content);
     const hubStack = joinsHub(site.spec) || site.spec.components.spire?.hubServer ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
     const nodeManifests = site.nodeFiles().filter((f) => isAutoDeployManifest(f.path)).flatMap((f) => yaml.loadAll(f.content));
     return checkConvergence({

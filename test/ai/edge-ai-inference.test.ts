@@ -133,9 +133,9 @@ describe('EdgeAIInference autoscaling and monitoring', () => {
     expect(build().some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
   });
 
-  test('WHEN the site runs monitoring THEN the metrics port gets a ServiceMonitor and a scrape job', () => {
+  test('WHEN the site runs monitoring THEN the metrics port gets a scrape job, and a ServiceMonitor only for an operator-managed Prometheus', () => {
     const objects = build({}, true);
-    expect(findObject(objects, 'ServiceMonitor', 'object-detection', 'vision').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
+    expect(objects.some((o) => o.kind === 'ServiceMonitor')).toBe(false);
     expect(findObject(objects, 'ConfigMap', 'prometheus-config', 'monitoring').data['prometheus.yml']).toContain('job_name: vision/object-detection');
     expect(findObject(objects, 'Service', 'object-detection', 'vision').spec.ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
   });

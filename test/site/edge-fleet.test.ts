@@ -70,7 +70,7 @@ describe('EdgeFleet', () => {
       const files = new EdgeFleet({ sites: [spec], terraform }).synthSite(spec).files;
       const folder = files.filter((f) => /^sites\/test-site\/_cluster\/namespace-/.test(f.path)).map((f) => /namespace-(.+)\.yaml$/.exec(f.path)![1]);
       expect(folder).toEqual(expect.arrayContaining(['monitoring', 'spire-system']));
-      expect(stackNamespaces(files)).toEqual(expect.arrayContaining(['monitoring-platform', 'spire-platform']));
+      expect(stackNamespaces(files)).toEqual(expect.arrayContaining(['spire-platform']));
       expect(folder.filter((ns) => stackNamespaces(files).includes(ns))).toEqual([]);
     });
 

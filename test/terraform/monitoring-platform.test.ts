@@ -56,7 +56,7 @@ describe('the hub evaluates the alerts of agent-mode sites', () => {
     const files = terraformFiles(sites, { settings: { access: { context: '{site}' }, hub: { access: { context: 'hub' }, metricsReceiver: {} } } });
     const hub = JSON.parse(files.find((f) => f.path === 'terraform/_hub/cdk.tf.json')!.content);
     const vmalert = releasesOf(hub).vmalert;
-    expect(vmalert).toMatchObject({ chart: 'victoria-metrics-alert', version: '0.47.0', namespace: 'monitoring', depends_on: ['helm_release.victoria-metrics'] });
+    expect(vmalert).toMatchObject({ chart: 'victoria-metrics-alert', version: '0.47.0', namespace: 'monitoring-platform', depends_on: ['helm_release.victoria-metrics'] });
     const values = valuesOf(vmalert);
     const url = 'http://victoria-metrics-victoria-metrics-single-server.monitoring.svc:8428';
     expect(values.server).toMatchObject({ datasource: { url }, remoteWrite: { url }, remoteRead: { url }, extraArgs: { 'notifier.blackhole': true } });
