@@ -118,6 +118,10 @@ export class DeviceMapper extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 command: [...(props.command ?? DEFAULT_MAPPER_COMMAND)],
                 resources: containerResources(budget),
+                // The mapper serves EdgeCore over a unix socket only: it is alive and ready while the
+                // socket exists (`test` from the image's coreutils, as the mapper-framework's base image has).
+                livenessProbe: { exec: { command: ['test', '-S', socket] }, initialDelaySeconds: 15, periodSeconds: 30, failureThreshold: 3 },
+                readinessProbe: { exec: { command: ['test', '-S', socket] }, initialDelaySeconds: 5, periodSeconds: 10 },
                 securityContext: serial
                   ? { ...security, runAsNonRoot: false, privileged: true, allowPrivilegeEscalation: true }
                   : { ...security, runAsNonRoot: false },

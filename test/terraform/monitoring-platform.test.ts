@@ -58,7 +58,7 @@ describe('the hub evaluates the alerts of agent-mode sites', () => {
     const vmalert = releasesOf(hub).vmalert;
     expect(vmalert).toMatchObject({ chart: 'victoria-metrics-alert', version: '0.47.0', namespace: 'monitoring-platform', depends_on: ['helm_release.victoria-metrics'] });
     const values = valuesOf(vmalert);
-    const url = 'http://victoria-metrics-victoria-metrics-single-server.monitoring.svc:8428';
+    const url = 'http://victoria-metrics-victoria-metrics-single-server.monitoring-platform.svc:8428';
     expect(values.server).toMatchObject({ datasource: { url }, remoteWrite: { url }, remoteRead: { url }, extraArgs: { 'notifier.blackhole': true } });
     expect(values.server.config.alerts.groups.map((g: any) => g.name)).toEqual(['edge-site/agent-a', 'edge-site/agent-b']);
   });
