@@ -176,7 +176,7 @@ export function convergencePlan(report: ConvergenceReport): ConvergencePlan {
   }
   return {
     cluster: `${model.distribution}, Kubernetes 1.${model.minor}`,
-    releases: model.releases.map((r) => `${r.stack === 'hub' ? 'hub: ' : ''}${r.chart} ${r.version} (${r.namespace})`),
+    releases: model.releases.map((r) => `${r.hub ? 'hub: ' : ''}${r.chart} ${r.version} (${r.namespace})`),
     servedApis: Object.fromEntries(Object.entries(servedApis).sort(([a], [b]) => a.localeCompare(b))),
     controllers: [...controllers.values()].sort(),
     provides: [...[...model.metricsApis].map(([api, by]) => `${api} by ${by}`), ...[...model.extendedResources].map(([r, by]) => `${r} by ${by}`)].sort(),

@@ -1,3 +1,5 @@
+import { groupOf } from './site-object';
+
 /**
  * The built-in kinds a Kubernetes API server serves by default, per minor: every kind of a GA
  * version (`v1`, `v2`) in the OpenAPI definitions of that minor, read from the Kubernetes JSON
@@ -41,7 +43,7 @@ export function isBuiltinServed(apiVersion: string, kind: string, minor: number)
 
 /** Whether an apiVersion belongs to Kubernetes itself (core or a `*.k8s.io` / built-in group). */
 export function isBuiltinGroup(apiVersion: string): boolean {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const group = groupOf(apiVersion);
   return group === '' || group.endsWith('.k8s.io') || ['apps', 'autoscaling', 'batch', 'policy'].includes(group);
 }
 

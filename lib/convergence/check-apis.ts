@@ -4,7 +4,7 @@ import { isBuiltinGroup } from './builtin-apis';
 import { ClusterModel, servedBy, servedVersions } from './cluster-model';
 import { controllerOfImage, controllersFor } from './controllers';
 import { valueAt } from './platform-releases';
-import { podTemplatesOf } from './pod-templates';
+import { podTemplatesOf } from '../policy/pod-templates';
 import { labelSelectorMatches } from './selectors';
 import { describeSiteObject, groupOf, SiteObject } from './site-object';
 

@@ -1,27 +1,23 @@
 import type { Problem } from '../private/problems';
+import { airGapImageProblem, localRegistries, MirroredNode } from '../private/registry-mirrors';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { ClusterModel } from './cluster-model';
 
-/** The registry an image reference pulls from (`docker.io` when it names none). */
-export function registryOf(image: string): string {
-  const first = image.split('/')[0];
-  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
-}
-
 /**
  * Every image the site's nodes pull, its workloads' and its platform layer's, is in the
- * site's air-gap list; on an air-gapped site, each comes from a registry a mirror serves.
+ * site's air-gap list; on an air-gapped site, the platform layer's images come through a
+ * mirror of every node too (the site's own images are held to that rule by its air-gap
+ * validation, with the same function).
  */
-export function checkImages(model: ClusterModel, spec: ResolvedSiteSpec, siteImages: readonly string[], imageList: readonly string[], path: string): Problem[] {
+export function checkImages(model: ClusterModel, spec: ResolvedSiteSpec, siteImages: readonly string[], imageList: readonly string[], nodes: readonly MirroredNode[]): Problem[] {
   const listed = new Set(imageList);
   const problems: Problem[] = [];
   const missing = [...new Set([...siteImages, ...model.platformImages])].filter((i) => !listed.has(i)).sort();
-  if (missing.length > 0) problems.push({ path, message: `nodes/${spec.name}/images.txt lacks images the site pulls: ${missing.join(', ')}` });
+  if (missing.length > 0) problems.push({ path: spec.name, message: `nodes/${spec.name}/images.txt lacks images the site pulls: ${missing.join(', ')}` });
   if (spec.cluster.airGap) {
-    const mirrored = new Set(spec.registryMirror?.registries ?? []);
-    const unserved = [...new Set([...siteImages, ...model.platformImages])].filter((i) => !mirrored.has('*') && !mirrored.has(registryOf(i))).sort();
-    if (unserved.length > 0) {
-      problems.push({ path, message: `is air-gapped, but no mirror serves the registries of ${unserved.join(', ')}; add their registries to registryMirror.registries (or "*")` });
+    for (const image of model.platformImages) {
+      const problem = airGapImageProblem(spec.name, image, nodes, localRegistries(spec.cluster));
+      if (problem) problems.push({ path: `${spec.name}/terraform`, message: `${problem} (the platform layer pulls it)` });
     }
   }
   return problems;

@@ -1,15 +1,9 @@
 import type { Problem } from '../private/problems';
+import { PLATFORM_RELEASE_NAMESPACES } from '../terraform/edge-cluster-stack';
 import { ClusterModel, objectKey } from './cluster-model';
-import { podTemplatesOf } from './pod-templates';
+import { podTemplatesOf } from '../policy/pod-templates';
 import { mapSelectorMatches } from './selectors';
 import { describeSiteObject, groupOf, SiteObject } from './site-object';
-
-/** Kinds whose objects live in no namespace. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PriorityClass', 'RuntimeClass',
-  'CustomResourceDefinition', 'APIService', 'ClusterIssuer', 'ClusterSPIFFEID', 'ClusterFederatedTrustDomain', 'ClusterStaticEntry',
-  'NodePool', 'IngressClass', 'CSIDriver', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CiliumClusterwideNetworkPolicy',
-]);
 
 /**
  * Every reference an object makes resolves: to an object of the site, to one the platform
@@ -18,7 +12,8 @@ const CLUSTER_SCOPED = new Set([
 export function checkReferences(model: ClusterModel, objects: readonly SiteObject[]): Problem[] {
   const exists = new Map(model.provided);
   for (const { object } of objects) {
-    const ns = CLUSTER_SCOPED.has(object.kind) ? undefined : object.metadata?.namespace;
+    // Namespaced objects carry their namespace in the output (their file lives in its folder).
+    const ns: string | undefined = object.metadata?.namespace;
     exists.set(objectKey(object.kind, object.metadata?.name, ns), 'the site folder');
     if (object.kind === 'Namespace') {
       // Kubernetes gives every namespace these two.
@@ -50,7 +45,7 @@ export function checkReferences(model: ClusterModel, objects: readonly SiteObjec
   const templates = objects.flatMap(({ object }) => podTemplatesOf(object).map((t) => ({ namespace: object.metadata?.namespace as string | undefined, labels: t.metadata?.labels ?? {} })));
   for (const { path, object } of objects) {
     const ns: string | undefined = object.metadata?.namespace;
-    if (ns && !CLUSTER_SCOPED.has(object.kind)) need(path, object, 'Namespace', ns, undefined, 'metadata.namespace');
+    if (ns) need(path, object, 'Namespace', ns, undefined, 'metadata.namespace');
     for (const template of podTemplatesOf(object)) referencesOfPod(template.spec, `${template.path}.spec`, (kind, name, field, scoped = true) => need(path, object, kind, name, scoped ? ns : undefined, field));
     switch (object.kind) {
       case 'PersistentVolumeClaim':
@@ -82,7 +77,7 @@ export function checkReferences(model: ClusterModel, objects: readonly SiteObjec
           const kind = object.spec.issuerRef.kind ?? 'Issuer';
           need(path, object, kind, object.spec.issuerRef.name, kind === 'Issuer' ? ns : undefined, 'spec.issuerRef');
         }
-        if (object.spec?.ca?.secretName) need(path, object, 'Secret', object.spec.ca.secretName, object.kind === 'Issuer' ? ns : 'cert-manager', 'spec.ca.secretName');
+        if (object.spec?.ca?.secretName) need(path, object, 'Secret', object.spec.ca.secretName, object.kind === 'Issuer' ? ns : PLATFORM_RELEASE_NAMESPACES.certManager, 'spec.ca.secretName');
         break;
       case 'Service':
         if (object.spec?.selector && Object.keys(object.spec.selector).length > 0

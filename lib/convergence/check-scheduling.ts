@@ -2,7 +2,7 @@ import { fitWorkloads, WorkloadDemand } from '../node/capacity';
 import type { Problem } from '../private/problems';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import type { ClusterModel, ModelNode } from './cluster-model';
-import { PodTemplate, podTemplatesOf } from './pod-templates';
+import { PodTemplate, podTemplatesOf } from '../policy/pod-templates';
 import { unschedulableReason } from './selectors';
 import { describeSiteObject, SiteObject } from './site-object';
 

@@ -1,11 +1,13 @@
 import type { NodeAllocatable } from '../node/capacity';
 import { k3sProvidesNvidiaRuntimeClass } from '../node/nvidia-runtime-class';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import type { Prerequisite } from '../site/site-spec';
+import { imagesOfTemplate, podTemplatesOf } from '../policy/pod-templates';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
+import type { Prerequisite, ResolvedSiteSpec } from '../site/site-spec';
+import { HUB_STACK_NAME, terraformStackFile } from '../terraform/terraform-files';
 import { isBuiltinServed, kubernetesMinor } from './builtin-apis';
 import { controllerOfImage, KnownController } from './controllers';
 import { PlatformRelease, releaseFootprint, releasesOf, valueAt } from './platform-releases';
-import { imageOfTemplate, podTemplatesOf } from './pod-templates';
+import { groupOf } from './site-object';
 
 /** A taint a node carries. */
 export interface NodeTaint {
@@ -99,19 +101,14 @@ const K3S_CRDS: readonly Omit<ServedCrd, 'source'>[] = [
   { plural: 'etcdsnapshotfiles', group: 'k3s.cattle.io', versions: ['v1'] },
 ];
 
-/** Whether the site's nodes join the hub's control plane instead of running their own. */
-export function joinsHub(spec: ResolvedSiteSpec): boolean {
-  return spec.cluster.flavor === 'openyurt' || spec.cluster.flavor === 'kubeedge';
-}
-
 /** Builds a site's cluster model. */
 export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   const { spec } = inputs;
-  const hub = joinsHub(spec);
+  const hub = joinsHubControlPlane(spec);
   const k3s = !hub && spec.nodes.some((n) => n.role === 'server' && n.runtime === 'k3s');
   const distribution = hub ? 'hub' : k3s ? 'k3s' : 'kubernetes';
-  const hubReleases = inputs.hubStack ? releasesOf(inputs.hubStack, 'hub') : [];
-  const releases = [...(inputs.siteStack ? releasesOf(inputs.siteStack, spec.name) : []), ...(hub ? hubReleases : [])];
+  const hubReleases = inputs.hubStack ? releasesOf(inputs.hubStack, terraformStackFile(HUB_STACK_NAME), true) : [];
+  const releases = [...(inputs.siteStack ? releasesOf(inputs.siteStack, terraformStackFile(spec.name), false) : []), ...(hub ? hubReleases : [])];
   const crds: ServedCrd[] = [];
   const running: RunningImage[] = [];
   const platformImages = new Set<string>();
@@ -121,7 +118,7 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   const unknownCharts: string[] = [];
 
   for (const release of releases) {
-    const source = `${release.stack === 'hub' ? 'hub ' : ''}release ${release.key} (${release.chart} ${release.version})`;
+    const source = `${release.hub ? 'hub ' : ''}release ${release.key} (${release.chart} ${release.version})`;
     if (release.createsNamespace) provided.set(`Namespace ${release.namespace}`, source);
     const footprint = releaseFootprint(release);
     if (typeof footprint === 'string') {
@@ -136,7 +133,7 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
     for (const image of footprint.images) {
       running.push({ image, source });
       // The hub's images are pulled by the hub's nodes, not the site's.
-      if (release.stack !== 'hub') platformImages.add(image);
+      if (!release.hub) platformImages.add(image);
     }
     if (release.chart === 'longhorn') provided.set('StorageClass longhorn', source);
   }
@@ -159,7 +156,7 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   for (const object of (inputs.nodeManifests ?? []) as any[]) {
     const source = `k3s auto-deploy manifest ${object?.kind} ${object?.metadata?.name}`;
     for (const template of podTemplatesOf(object)) {
-      for (const image of imageOfTemplate(template)) {
+      for (const image of imagesOfTemplate(template)) {
         running.push({ image, source });
         platformImages.add(image);
       }
@@ -170,7 +167,7 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   if (k3s && k3sProvidesNvidiaRuntimeClass(spec)) provided.set('RuntimeClass nvidia', 'k3s (runtimes.yaml, for the NVIDIA runtime it detects)');
   for (const object of inputs.objects) {
     for (const template of podTemplatesOf(object)) {
-      for (const image of imageOfTemplate(template)) running.push({ image, source: `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}` });
+      for (const image of imagesOfTemplate(template)) running.push({ image, source: `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}` });
     }
     if (object.kind === 'CustomResourceDefinition' && object.apiVersion === 'apiextensions.k8s.io/v1') crds.push(crdOf(object, 'the site folder'));
   }
@@ -213,14 +210,15 @@ export function objectKey(kind: string, name: string, namespace?: string): strin
 /** Where an apiVersion/kind is served from, or undefined when the cluster does not serve it. */
 export function servedBy(model: ClusterModel, apiVersion: string, kind: string): string | undefined {
   if (isBuiltinServed(apiVersion, kind, model.minor)) return `Kubernetes 1.${model.minor}`;
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const group = groupOf(apiVersion);
+  const version = apiVersion.split('/').pop()!;
   const crd = model.crds.find((c) => c.group === group && isPluralOf(c.plural, kind) && (c.versions.includes(version) || c.versions.includes('*')));
   return crd?.source;
 }
 
 /** The versions the cluster serves of a kind's group, for "served instead" hints. */
 export function servedVersions(model: ClusterModel, apiVersion: string, kind: string): string[] {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const group = groupOf(apiVersion);
   return model.crds.filter((c) => c.group === group && isPluralOf(c.plural, kind)).flatMap((c) => c.versions.map((v) => `${group}/${v} (${c.source})`));
 }
 

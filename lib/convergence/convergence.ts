@@ -1,7 +1,9 @@
 import type { WorkloadDemand } from '../node/capacity';
 import { clusterNodeLabels, nodeAllocatable, registrationTaint } from '../private/node-config';
 import type { Problem } from '../private/problems';
+import type { MirroredNode } from '../private/registry-mirrors';
 import type { ResolvedSiteSpec } from '../site/site-spec';
+import { namespaceOwnershipProblems } from '../terraform/namespace-ownership';
 import { checkControllers, checkServed } from './check-apis';
 import { checkImages } from './check-images';
 import { checkReferences } from './check-references';
@@ -10,7 +12,7 @@ import { ClusterModel, clusterModelOf, ModelNode } from './cluster-model';
 import type { SiteObject } from './site-object';
 
 /** The checks a site's convergence is proven by, in the order `plan` shows them. */
-export const CONVERGENCE_CHECKS = ['served', 'controllers', 'references', 'scheduling', 'images'] as const;
+export const CONVERGENCE_CHECKS = ['served', 'controllers', 'references', 'namespaces', 'scheduling', 'images'] as const;
 /** One convergence check. */
 export type ConvergenceCheck = typeof CONVERGENCE_CHECKS[number];
 
@@ -49,10 +51,28 @@ export interface ConvergenceInputs {
   /** The images of the site's own objects. */
   readonly siteImages: readonly string[];
   /**
+   * The site's nodes with the registry mirrors they pull through (MicroEdgeNode has both).
+   * @default - the site's registryMirror on every node
+   */
+  readonly mirroredNodes?: readonly MirroredNode[];
+  /**
    * Objects k3s servers deploy themselves from the site's node files (`server/manifests/`).
    * @default - none
    */
   readonly nodeManifests?: readonly unknown[];
+}
+
+/** Every namespace has one owner: no Namespace of the site folder is one a release of its cluster creates. */
+function checkNamespaceOwnership(model: ClusterModel, objects: readonly SiteObject[]): Problem[] {
+  const siteNamespaces = objects.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1').map(({ path, object }) => ({ name: String(object.metadata?.name), path }));
+  const releaseNamespaces = model.releases.filter((r) => r.createsNamespace).map((r) => ({ namespace: r.namespace, release: r.key, stackFile: r.stackFile }));
+  return namespaceOwnershipProblems(siteNamespaces, releaseNamespaces);
+}
+
+/** The site's nodes pulling through its registryMirror alone (no mirror a construct adds). */
+function specMirroredNodes(spec: ResolvedSiteSpec): MirroredNode[] {
+  const mirrors = spec.registryMirror ? [spec.registryMirror] : [];
+  return spec.nodes.map((n) => ({ name: n.name, registryMirrors: mirrors }));
 }
 
 /** The nodes of a site as the scheduler will see them, from its spec. */
@@ -69,8 +89,8 @@ export function modelNodesOf(spec: ResolvedSiteSpec): ModelNode[] {
 
 /**
  * Proves that a site converges on the cluster it will really have: every kind is served, every
- * custom resource has a controller, every reference resolves, every pod can be scheduled, every
- * image is in the air-gap list.
+ * custom resource has a controller, every reference resolves, every namespace has one owner,
+ * every pod can be scheduled, every image is in the air-gap list.
  */
 export function checkConvergence(inputs: ConvergenceInputs): ConvergenceReport {
   const model = clusterModelOf({
@@ -83,8 +103,9 @@ export function checkConvergence(inputs: ConvergenceInputs): ConvergenceReport {
     { check: 'served', problems: [...model.unknownCharts.map((message) => ({ path: stackPath, message })), ...checkServed(model, inputs.objects)] },
     { check: 'controllers', problems: checkControllers(model, inputs.objects) },
     { check: 'references', problems: checkReferences(model, inputs.objects) },
+    { check: 'namespaces', problems: checkNamespaceOwnership(model, inputs.objects) },
     { check: 'scheduling', problems: checkScheduling(model, inputs.objects, inputs.demands) },
-    { check: 'images', problems: checkImages(model, inputs.spec, inputs.siteImages, imageList, inputs.spec.name) },
+    { check: 'images', problems: checkImages(model, inputs.spec, inputs.siteImages, imageList, inputs.mirroredNodes ?? specMirroredNodes(inputs.spec)) },
   ];
   return { model, verdicts, problems: verdicts.flatMap((v) => v.problems), imageList };
 }

@@ -4,8 +4,10 @@ import { CHART_FACTS } from './chart-facts';
 export interface PlatformRelease {
   /** The release's key in the stack (`helm_release.<key>`). */
   readonly key: string;
-  /** Which stack: the site's own or the hub's. */
-  readonly stack: string;
+  /** The stack's file, relative to the output root (`terraform/<stack>/cdk.tf.json`). */
+  readonly stackFile: string;
+  /** Whether it is a release of the hub's stack. */
+  readonly hub: boolean;
   readonly chart: string;
   readonly version: string;
   readonly namespace: string;
@@ -24,14 +26,14 @@ export interface ReleaseFootprint {
 }
 
 /** The Helm releases of a Terraform stack's JSON (`cdk.tf.json`). */
-export function releasesOf(stackJson: string, stack: string): PlatformRelease[] {
+export function releasesOf(stackJson: string, stackFile: string, hub: boolean): PlatformRelease[] {
   const doc = JSON.parse(stackJson) as { resource?: { helm_release?: Record<string, any> } };
   return Object.entries(doc.resource?.helm_release ?? {}).map(([key, r]) => {
     const values: Record<string, unknown> = {};
     for (const text of r.values ?? []) merge(values, JSON.parse(text));
     for (const entry of [...(r.set ?? [])]) setPath(values, String(entry.name), entry.value);
     return {
-      key, stack, chart: String(r.chart), version: String(r.version), namespace: String(r.namespace ?? 'default'),
+      key, stackFile, hub, chart: String(r.chart), version: String(r.version), namespace: String(r.namespace ?? 'default'),
       createsNamespace: r.create_namespace === true, values,
     };
   });

@@ -6,11 +6,7 @@ export interface SiteObject {
   readonly object: any;
 }
 
-/** `Kind namespace/name` or `Kind name`, how messages name an object. */
-export function describeSiteObject(object: any): string {
-  const ns = object.metadata?.namespace;
-  return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name}`;
-}
+export { describeObject as describeSiteObject } from '../policy/validate-objects';
 
 /** The API group of an apiVersion (`''` for the core group). */
 export function groupOf(apiVersion: string): string {

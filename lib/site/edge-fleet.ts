@@ -1,4 +1,4 @@
-import { ApiObject, App } from 'cdk8s';
+import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { checkBundleSize, checkGitOpsReferences, checkSiteBundle } from '../gitops/check-gitops-output';
 import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/gitops-output';
@@ -9,18 +9,17 @@ import { hubWithSpireSites } from '../security/spire-hub';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
-import { namespaceOwnershipProblems, releaseNamespacesOf } from '../terraform/namespace-ownership';
 import { HUB_STACK_NAME, hubAlertGroupsOf, SiteStackTemplates, TERRAFORM_DIR, terraformFiles, terraformStackFile } from '../terraform/terraform-files';
 import type { TerraformSettings } from '../terraform/terraform-settings';
 import { checkSharedControlPlane, SharedControlPlaneFootprint, sharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
-import { joinsHub } from '../convergence/cluster-model';
 import { checkConvergence, ConvergenceReport } from '../convergence/convergence';
 import type { SiteObject } from '../convergence/site-object';
 import { systemUpgradeControllerImages } from '../node/system-upgrade-controller';
 import { apiObjectEntriesOf, manifestFiles, OutputFile, validateConstructs } from '../private/manifests';
 import { writeOutput, WriteSummary } from '../private/output-writer';
 import { Problem } from '../private/problems';
-import { EdgeSite } from './edge-site';
+import { EdgeSite, SiteNodeFile } from './edge-site';
+import { joinsHubControlPlane } from './shared-control-plane';
 import { loadInventoryFile } from './inventory';
 import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
 import { EdgeValidationError } from './validation-error';
@@ -179,21 +178,20 @@ export class EdgeFleet {
     const terraform = this.siteTerraformFiles(site.spec);
     const gitOps = [...(this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : []), ...terraform];
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
-    problems.push(...this.checkGitOps(spec.name, bundle, gitOps), ...this.checkNamespaceOwnership(site, terraform));
+    problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
-    // The node-installed system-upgrade-controller pulls its images (the jobs' kubectl image too) like any workload.
-    const siteImages = [...new Set([...imagesOf(objects), ...systemUpgradeControllerImages(site.spec)])].sort();
-    const convergence = this.checkConvergence(site, entries, terraform, siteImages);
+    const siteNodeFiles = site.nodeFiles();
+    const convergence = this.checkConvergence(site, entries, terraform, siteNodeFiles);
     if (convergence.problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} does not converge`, convergence.problems);
     const images = convergence.imageList;
     const nodeFiles: OutputFile[] = [
       { path: `nodes/${spec.name}/images.txt`, content: images.map((i) => `${i}\n`).join('') },
-      ...site.nodeFiles().map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
+      ...siteNodeFiles.map((f) => ({ path: `nodes/${spec.name}/${f.node}/${f.path}`, content: f.content })),
     ];
     const files = sortByPath([...bundle, ...nodeFiles, ...gitOps.filter((f) => !f.path.startsWith('sites/'))]);
     return {
       site: spec.name, objectCount: objects.length, warnings: EdgeIsolation.warningsOf(site), files, convergence,
-      ...(joinsHub(site.spec) ? { sharedControlPlane: sharedControlPlaneFootprint(spec.name, entries, convergence.model.nodes) } : {}),
+      ...(joinsHubControlPlane(site.spec) ? { sharedControlPlane: sharedControlPlaneFootprint(spec.name, entries, convergence.model.nodes) } : {}),
     };
   }
 
@@ -204,8 +202,7 @@ export class EdgeFleet {
   public convergenceOf(spec: SiteSpec | ResolvedSiteSpec): ConvergenceReport | undefined {
     try {
       const site = this.buildSite(spec);
-      const entries = apiObjectEntriesOf(site);
-      return this.checkConvergence(site, entries, this.siteTerraformFiles(site.spec), imagesOf(entries.map((e) => e.object)));
+      return this.checkConvergence(site, apiObjectEntriesOf(site), this.siteTerraformFiles(site.spec), site.nodeFiles());
     } catch (error) {
       if (error instanceof EdgeValidationError) return undefined;
       throw error;
@@ -213,14 +210,16 @@ export class EdgeFleet {
   }
 
   /** The site's cluster model and every convergence check over it. */
-  private checkConvergence(site: EdgeSite, objects: readonly SiteObject[], terraform: readonly OutputFile[], siteImages: readonly string[]): ConvergenceReport {
+  private checkConvergence(site: EdgeSite, objects: readonly SiteObject[], terraform: readonly OutputFile[], nodeFiles: readonly SiteNodeFile[]): ConvergenceReport {
     // Without Terraform settings, the site is checked against the platform layer cdk8s-edge would install for it.
     const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content
       ?? (this.terraform ? undefined : terraformFiles([site.spec], { settings: { access: { inCluster: true } }, templates: this.stackTemplates })[0]?.content);
-    const hubStack = joinsHub(site.spec) || site.spec.components.spire?.hubServer ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
-    const nodeManifests = site.nodeFiles().filter((f) => isAutoDeployManifest(f.path)).flatMap((f) => yaml.loadAll(f.content));
+    const hubStack = joinsHubControlPlane(site.spec) || site.spec.components.spire?.hubServer ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
+    const nodeManifests = nodeFiles.filter((f) => isAutoDeployManifest(f.path)).flatMap((f) => yaml.loadAll(f.content));
+    // The node-installed system-upgrade-controller pulls its images (the jobs' kubectl image too) like any workload.
+    const siteImages = [...new Set([...imagesOf(objects.map((o) => o.object)), ...systemUpgradeControllerImages(site.spec)])].sort();
     return checkConvergence({
-      spec: site.spec, objects, demands: site.workloadDemands, siteImages, nodeManifests,
+      spec: site.spec, objects, demands: site.workloadDemands, siteImages, nodeManifests, mirroredNodes: site.nodes,
       ...(siteStack ? { siteStack } : {}), ...(hubStack ? { hubStack } : {}),
     });
   }
@@ -251,21 +250,6 @@ export class EdgeFleet {
     const engineFiles = [...gitOps.filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`)), ...this.fleetFiles().filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`))];
     const paths = new Set([...bundle, ...engineFiles].map((f) => f.path));
     return [...checkSiteBundle(site, bundle, this.gitOps), ...checkGitOpsReferences(paths, engineFiles, this.gitOps)];
-  }
-
-  /**
-   * No Namespace of the site folder is one a Terraform release of its cluster creates: its
-   * own stack's, and the hub's for flavors whose nodes join the hub's control plane.
-   */
-  private checkNamespaceOwnership(site: EdgeSite, terraform: readonly OutputFile[]): Problem[] {
-    if (terraform.length === 0) return [];
-    const joinsHub = site.spec.cluster.flavor === 'openyurt' || site.spec.cluster.flavor === 'kubeedge';
-    const hubStack = terraformStackFile(HUB_STACK_NAME);
-    const stacks = [...terraform, ...(joinsHub ? this.fleetFiles().filter((f) => f.path === hubStack) : [])].filter((f) => f.path.endsWith('/cdk.tf.json'));
-    const namespaces = site.node.findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace')
-      .map((o) => ({ name: o.name, path: o.node.path }));
-    return namespaceOwnershipProblems(namespaces, stacks.flatMap((f) => releaseNamespacesOf(f.path, f.content)));
   }
 
   /** Synthesizes every site; throws one EdgeValidationError with the problems of all sites. */

@@ -136,6 +136,14 @@ describe('references', () => {
   });
 });
 
+describe('namespaces', () => {
+  test('WHEN the site folder writes a namespace a platform release creates THEN the check fails naming the release', () => {
+    const report = converge([ns('cert-manager')], { siteStack: stack(CERT_MANAGER) });
+    expect(problemsOf(report, 'namespaces')).toEqual([expect.stringContaining('Namespace "cert-manager" is also created by the Terraform release "cert-manager" (terraform/test-site/cdk.tf.json)')]);
+    expect(problemsOf(converge([ns('apps')], { siteStack: stack(CERT_MANAGER) }), 'namespaces')).toEqual([]);
+  });
+});
+
 describe('scheduling', () => {
   test('WHEN a pod selects labels no node has THEN the check fails naming each node\'s reason', () => {
     const app = deployment('api', { nodeSelector: { 'edge.tier': 'mec' } });
@@ -177,10 +185,16 @@ describe('images', () => {
     expect(problemsOf(report, 'images')).toEqual([]);
   });
 
-  test('WHEN an air-gapped site pulls from a registry no mirror serves THEN the check fails', () => {
+  test('WHEN an air-gapped site\'s platform layer pulls from a registry no mirror serves THEN the check fails at the stack', () => {
     const site = { cluster: { airGap: true }, registryMirror: { endpoint: 'https://mirror.local:5000', registries: ['ghcr.io'] } };
-    const report = converge([], { site, siteImages: ['ghcr.io/acme/api:1.0.0', 'quay.io/acme/other:2.0.0'] });
-    expect(problemsOf(report, 'images')).toEqual(['is air-gapped, but no mirror serves the registries of quay.io/acme/other:2.0.0; add their registries to registryMirror.registries (or "*")']);
+    const report = converge([], { site, siteStack: stack({ gpu: { chart: 'nvidia-device-plugin', version: '0.20.0' } }) });
+    expect(report.verdicts.find((v) => v.check === 'images')!.problems).toEqual([{
+      path: 'test-site/terraform',
+      message: 'air-gapped site test-site runs image "nvcr.io/nvidia/k8s-device-plugin:v0.20.0" from nvcr.io, which no registry mirror of node-1 serves (mirrored: ghcr.io); '
+        + 'add nvcr.io (or "*") to registryMirror.registries, or pull the image from a registry inside the site (the platform layer pulls it)',
+    }]);
+    const mirrored = { ...site, registryMirror: { ...site.registryMirror, registries: ['ghcr.io', 'nvcr.io'] } };
+    expect(problemsOf(converge([], { site: mirrored, siteStack: stack({ gpu: { chart: 'nvidia-device-plugin', version: '0.20.0' } }) }), 'images')).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { KUBERNETES_VERSIONS, SiteSpec } from '../../lib';
 import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, K3S_VERSIONS, k3sHasFeature, parseK3sVersion } from '../../lib/node/k3s-versions';
 import { OpenYurtAppSet } from '../../lib/flavors/openyurt-app-set';
-import { registryOf } from '../../lib/node/private/air-gap';
+import { registryOf } from '../../lib/private/registry-mirrors';
 import { embeddedImages } from '../../lib/node/private/embedded-images';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 

@@ -1,4 +1,4 @@
-import { podTemplateOf } from '../policy/pod-security';
+import { podTemplateOf } from './pod-security';
 
 /** A pod template inside an object, with its path in the object. */
 export interface PodTemplate {
@@ -11,8 +11,9 @@ export interface PodTemplate {
 }
 
 /**
- * Every pod template an object carries: a workload's own, and the Deployment templates inside
- * a YurtAppSet (one per pool) or an EdgeApplication, which their controllers turn into pods.
+ * Every pod template an object carries: a workload's own (see `podTemplateOf`), and the
+ * Deployment templates inside a YurtAppSet or an EdgeApplication, which their controllers turn
+ * into pods. The image list, the air-gap rule and the convergence checks all read templates here.
  */
 export function podTemplatesOf(object: any): PodTemplate[] {
   const own = podTemplateOf(object);
@@ -31,7 +32,7 @@ export function podTemplatesOf(object: any): PodTemplate[] {
 }
 
 /** The images a template's containers run. */
-export function imageOfTemplate(template: PodTemplate): string[] {
+export function imagesOfTemplate(template: PodTemplate): string[] {
   return [...(template.spec.initContainers ?? []), ...(template.spec.containers ?? [])]
     .map((c: any) => c.image).filter((i: unknown): i is string => typeof i === 'string');
 }
