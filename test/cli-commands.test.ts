@@ -189,6 +189,28 @@ describe('cdk8s-edge plan and usage', () => {
     expect(plan.namespaces).toMatchObject({ 'line-a': 'restricted', 'edge-system': 'privileged' });
   });
 
+  test('WHEN plan runs THEN it shows each site\'s cluster model and the verdict of every convergence check', () => {
+    const result = runCli(['plan', '--sites', 'dc-hub-01', '--json']);
+    expect(result.status).toBe(0);
+    const [{ convergence }] = JSON.parse(result.stdout);
+    expect(convergence.cluster).toBe('k3s, Kubernetes 1.30');
+    expect(convergence.releases).toContain('cert-manager v1.19.1 (cert-manager)');
+    expect(convergence.servedApis['k3s auto-deploy manifests']).toEqual(['plans.upgrade.cattle.io v1']);
+    expect(convergence.controllers).toContain('system-upgrade-controller (k3s auto-deploy manifests)');
+    expect(convergence.provides).toContain('metrics.k8s.io by k3s\'s bundled metrics-server');
+    expect(convergence.prerequisites[0]).toMatch(/^Secret monitoring\/remote-write-credentials: /);
+    expect(convergence.checks).toEqual({ served: 'ok', controllers: 'ok', references: 'ok', namespaces: 'ok', scheduling: 'ok', images: 'ok' });
+  });
+
+  test('WHEN a site does not converge THEN plan still shows its model, with the failing check\'s problems, and exits 1', () => {
+    const inventory = editedInventory('    - { kind: Secret, namespace: monitoring, name: remote-write-credentials,', '    - { kind: Secret, namespace: monitoring, name: other-credentials,');
+    const result = runCli(['plan', '--inventory', inventory, '--sites', 'dc-hub-01', '--json']);
+    expect(result.status).toBe(1);
+    const [{ convergence }] = JSON.parse(result.stdout);
+    expect(convergence.checks.served).toBe('ok');
+    expect(convergence.checks.references).toEqual([expect.stringContaining('refers to Secret monitoring/remote-write-credentials, which neither the site, the platform layer nor a declared prerequisite provides')]);
+  });
+
   test('WHEN the command or an option is wrong THEN it exits 2 with the usage', () => {
     expect(runCli(['deploy']).stderr).toContain('Unknown command "deploy"');
     expect(runCli(['synth', '--jobs', '0']).status).toBe(2);

@@ -154,7 +154,7 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
     if (!spec.cluster.disable.includes('local-storage')) provided.set('StorageClass local-path', 'k3s\'s bundled local-path provisioner');
   }
   for (const object of (inputs.nodeManifests ?? []) as any[]) {
-    const source = `k3s auto-deploy manifest ${object?.kind} ${object?.metadata?.name}`;
+    const source = 'k3s auto-deploy manifests';
     for (const template of podTemplatesOf(object)) {
       for (const image of imagesOfTemplate(template)) {
         running.push({ image, source });
