@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import * as fc from 'fast-check';
-import { checkWorkloadPodSecurity, EdgeAppOptions, EdgeFleet, KUBERNETES_VERSIONS, loadInventoryFile, NodeSpec, resolveSiteSpec, SiteSpec, TIERS, validateInventory } from '../lib';
+import {
+  checkWorkloadPodSecurity, EdgeAppOptions, EdgeFleet, KUBERNETES_VERSIONS, loadInventoryFile, namespaceEnforceLevel, NodeSpec, podTemplateOf, PSS_EXCEPTION_ANNOTATION,
+  resolveSiteSpec, SiteSpec, TIERS, validateInventory,
+} from '../lib';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from './support/schema-gate';
 import { validateObjects } from './support/schemas';
 import { load } from 'js-yaml';
@@ -23,6 +26,28 @@ const appArb = (index: number): fc.Arbitrary<EdgeAppOptions> => fc.record({
   return { ...rest, name: `app-${index}`, ...(app.kind === 'Deployment' ? { replicas } : {}) };
 });
 
+/**
+ * Any valid set of the platform components, with the prerequisites (credential Secrets, the
+ * site CA) a real cluster would hold for them: every combination must converge.
+ */
+const componentsArb = fc.record({
+  monitoring: fc.option(fc.record({ mode: fc.constantFrom('agent' as const, 'server' as const) }), { nil: undefined }),
+  certificates: fc.option(fc.constant({ dnsDomain: 'site.example.internal' }), { nil: undefined }),
+  // kubeletCaPath: the kubelet CA of plain-kubelet nodes (k3s nodes have theirs where SPIRE looks by default).
+  spire: fc.option(fc.constant({ trustDomain: 'site.example.org', kubeletCaPath: '/etc/kubernetes/pki/ca.crt' }), { nil: undefined }),
+  isolation: fc.option(fc.constant({}), { nil: undefined }),
+  offlineAgent: fc.option(fc.constant({ image: 'ghcr.io/acme/offline-agent:1.6.0', cloudEndpoint: 'https://control.example.com', healthPath: '/healthz' }), { nil: undefined }),
+  runtimeSecurity: fc.option(fc.constant({ priority: 'notice' as const }), { nil: undefined }),
+}).map((c) => {
+  const components = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Record<string, unknown>;
+  if (c.monitoring) components.monitoring = { ...c.monitoring, remoteWrite: { url: 'https://metrics.example.com/api/v1/write', bearerTokenSecret: { secretName: 'remote-write', key: 'token' } } };
+  const prerequisites = [
+    ...(c.monitoring ? [{ kind: 'Secret', namespace: 'monitoring', name: 'remote-write', reason: 'the fleet secret store' }] : []),
+    ...(c.certificates ? [{ kind: 'Secret', namespace: 'cert-manager', name: 'edge-site-ca', reason: 'the fleet PKI' }] : []),
+  ];
+  return { components: components as SiteSpec['components'], prerequisites };
+});
+
 const siteArb: fc.Arbitrary<SiteSpec> = fc.record({
   name: label,
   tier: fc.constantFrom(...TIERS),
@@ -33,6 +58,7 @@ const siteArb: fc.Arbitrary<SiteSpec> = fc.record({
   mirror: fc.boolean(),
   nodeLabels: fc.dictionary(fc.stringMatching(/^edge\.[a-z]{1,8}$/), label, { maxKeys: 2 }),
   apps: fc.integer({ min: 0, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => appArb(i)))),
+  platform: componentsArb,
 }).map((s): SiteSpec => {
   const nodes: NodeSpec[] = Array.from({ length: s.nodeCount }, (_, i) => ({
     name: `node-${i}`, role: i === 0 ? 'server' : 'agent', runtime: s.runtime, capacity: { cpu: '16', memory: '32Gi' }, labels: s.nodeLabels,
@@ -40,22 +66,31 @@ const siteArb: fc.Arbitrary<SiteSpec> = fc.record({
   return {
     name: s.name, tier: s.tier, kubernetesVersion: s.kubernetesVersion, nodes,
     cluster: { serverUrl: 'https://10.0.0.1:6443' },
-    network: { cni: s.cni, siteCidrs: ['10.0.0.0/16'] },
+    network: { cni: s.cni, siteCidrs: ['10.0.0.0/16'], cloudCidrs: ['203.0.113.0/24'] },
     ...(s.mirror ? { registryMirror: { endpoint: 'https://mirror.local:5000' } } : {}),
     apps: s.apps,
+    components: s.platform.components,
+    ...(s.platform.prerequisites.length > 0 ? { prerequisites: s.platform.prerequisites } : {}),
   };
 });
 
 requireSchemasInCi();
 
 describeWithSchemas('property: any valid SiteSpec', () => {
-  test('WHEN a random valid site is synthesized THEN it validates, every object is schema-valid and every pod is restricted', () => {
+  test('WHEN a random valid site with random components is synthesized THEN it converges, every object is schema-valid and every application pod is restricted', () => {
     const validators = conformanceValidators();
     fc.assert(fc.property(siteArb, (spec) => {
       const result = new EdgeFleet({ sites: [spec] }).synthSite(spec);
       const objects = result.files.filter((f) => f.path.startsWith('sites/') && !f.path.endsWith('kustomization.yaml')).map((f) => load(f.content) as any);
       expect(validateObjects(objects, validators)).toEqual([]);
-      for (const object of objects) expect(checkWorkloadPodSecurity(object, 'restricted', { version: '1.25' })).toEqual([]);
+      // Application pods are restricted; a host agent (node-exporter, Falco) is a named exception that meets its namespace's level.
+      const levels = new Map(objects.filter((o) => o.kind === 'Namespace').map((ns) => [ns.metadata.name, namespaceEnforceLevel(ns)]));
+      for (const object of objects.filter((o) => podTemplateOf(o))) {
+        const exception = object.metadata?.annotations?.[PSS_EXCEPTION_ANNOTATION];
+        const level = exception ? levels.get(object.metadata.namespace) : 'restricted';
+        expect(level).toBeDefined();
+        expect(checkWorkloadPodSecurity(object, level!, { version: '1.25' })).toEqual([]);
+      }
       expect(objects.filter((o) => o.kind === 'Node')).toHaveLength(spec.nodes.length);
     }), { numRuns: 60 });
   });
