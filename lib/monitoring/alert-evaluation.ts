@@ -23,7 +23,7 @@ export function alertEvaluator(options: EdgeMonitoringOptions): AlertEvaluator {
 }
 
 /** The alert thresholds of a site's monitoring options, every default resolved. */
-export function alertThresholds(options: EdgeMonitoringOptions): EdgeAlertThresholds {
+export function alertThresholds(options: EdgeMonitoringOptions, site: string): EdgeAlertThresholds {
   return {
     cpuPercent: options.alerts?.cpuPercent ?? 80,
     memoryPercent: options.alerts?.memoryPercent ?? 85,
@@ -31,6 +31,7 @@ export function alertThresholds(options: EdgeMonitoringOptions): EdgeAlertThresh
     syncLagSeconds: parsePrometheusDurationSeconds(options.alerts?.syncLag ?? '15m')!,
     for: options.alerts?.for ?? '5m',
     remoteWrite: options.remoteWrite !== undefined,
+    site,
   };
 }
 
@@ -92,5 +93,5 @@ export function hubAlertGroups(sites: readonly MonitoredSite[]): AlertRuleGroup[
   return sites
     .filter((s) => s.monitoring !== undefined && alertEvaluator(s.monitoring) === 'hub')
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((s) => edgeAlertGroup(alertThresholds(s.monitoring!), s.name));
+    .map((s) => edgeAlertGroup(alertThresholds(s.monitoring!, s.name), s.name));
 }

@@ -20,7 +20,7 @@ import { NodeExporter } from './node-exporter';
 import { checkEdgeMonitoringOptions } from './private/monitoring-rules';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './private/prometheus-duration';
 import { jobName } from './private/prometheus-config';
-import { platformNamespace } from '../site/shared-control-plane';
+import { joinsHubControlPlane, platformNamespace } from '../site/shared-control-plane';
 
 /** Props of EdgeMonitoring. */
 export interface EdgeMonitoringProps extends EdgeMonitoringOptions {}
@@ -126,11 +126,13 @@ export class EdgeMonitoring extends Construct {
       resources: resolveBudget(props.resources, tierProfile(tier).containerBudget),
       nodeExporterPort: this.nodeExporter.port,
       targets: () => this.targets,
-      rules: this.alertEvaluator === 'site' ? edgeAlertGroup(alertThresholds(props)) : undefined,
+      rules: this.alertEvaluator === 'site' ? edgeAlertGroup(alertThresholds(props, site.spec.name)) : undefined,
     });
     // Two of the alerts read node and pod state, which only kube-state-metrics reports.
     this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
       namespace: this.namespace, tier, nodeName: props.node, resources: tierProfile(tier).containerBudget,
+      // On the hub's shared control plane, only the pods of this site's namespaces.
+      siteNamespacesOnly: joinsHubControlPlane(site.spec),
     });
     this.addScrapeTarget(this.kubeStateMetrics.scrapeTarget);
 
@@ -151,7 +153,7 @@ export class EdgeMonitoring extends Construct {
     if (this.operator) {
       this.nodeExporterMonitor(props.scrapeInterval);
       this.prometheusMonitor(props.scrapeInterval);
-      this.alertRules = new EdgeAlertRules(this, 'AlertRules', { namespace: this.namespace, labels: this.operatorLabels, ...alertThresholds(props) });
+      this.alertRules = new EdgeAlertRules(this, 'AlertRules', { namespace: this.namespace, labels: this.operatorLabels, ...alertThresholds(props, site.spec.name) });
     }
     if (props.dashboard ?? false) this.dashboard = new EdgeDashboard(this, 'Dashboard', { namespace: this.namespace });
 

@@ -1,6 +1,7 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { workloadLabels } from '../private/labels';
+import { SITE_LABEL, workloadLabels } from '../private/labels';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { applicationPodDefaults, containerResources, restrictedContainerSecurityContext } from '../security/pod-defaults';
 import { EdgeSite } from '../site/edge-site';
@@ -24,6 +25,12 @@ export interface KubeStateMetricsProps {
    * @default 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0'
    */
   readonly image?: string;
+  /**
+   * Report the pods of the site's own namespaces only (kube-state-metrics `--namespaces`, read
+   * from the finished site), for a control plane shared with other sites.
+   * @default false - the pods of every namespace
+   */
+  readonly siteNamespacesOnly?: boolean;
 }
 
 /**
@@ -87,7 +94,7 @@ export class KubeStateMetrics extends Construct {
         replicas: 1,
         selector: { matchLabels: { ...labels } },
         template: {
-          metadata: { labels: { ...labels, 'edge.site': site.spec.name } },
+          metadata: { labels: { ...labels, [SITE_LABEL]: site.spec.name } },
           spec: {
             ...placePods({ tiers: [props.tier], nodeName: props.nodeName }),
             serviceAccountName: 'kube-state-metrics',
@@ -102,6 +109,9 @@ export class KubeStateMetrics extends Construct {
                 `--port=${KUBE_STATE_METRICS_PORT}`,
                 `--telemetry-port=${TELEMETRY_PORT}`,
                 `--resources=${KUBE_STATE_METRICS_RESOURCES.join(',')}`,
+                // The node alerts keep the site's own nodes by this label (kube_node_labels{label_edge_site}).
+                `--metric-labels-allowlist=nodes=[${SITE_LABEL}]`,
+                ...(props.siteNamespacesOnly ? [Lazy.any({ produce: () => `--namespaces=${site.siteNamespaces.map((n) => n.name).sort().join(',')}` })] : []),
               ],
               ports: [
                 { name: 'http', containerPort: KUBE_STATE_METRICS_PORT, protocol: 'TCP' },

@@ -178,7 +178,7 @@ describe('the alert rules', () => {
     const job = config.scrape_configs.find((j: any) => j.job_name === 'monitoring/kube-state-metrics');
     expect(job.honor_labels).toBe(true);
     const expr = rules(REMOTE).find((r) => r.alert === 'EdgeNodeNotReady').expr;
-    expect(expr).toContain('job=~"monitoring/kube-state-metrics|kube-state-metrics"');
+    expect(expr).toContain('job=~"(.+/)?kube-state-metrics"');
   });
 });
 

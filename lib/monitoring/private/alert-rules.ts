@@ -3,7 +3,7 @@
  * thresholds from props. Every series they read is produced by a scrape of the
  * site's own monitoring: node-exporter (`edge-nodes` job of the site's Prometheus,
  * or the operator's `node-exporter` ServiceMonitor), kube-state-metrics (the site's
- * KubeStateMetrics, job `monitoring/kube-state-metrics` or `kube-state-metrics`) and
+ * KubeStateMetrics, job `<namespace>/kube-state-metrics` or `kube-state-metrics`) and
  * the site's Prometheus itself (job `prometheus`, for the remote-write queue).
  */
 
@@ -27,9 +27,15 @@ export interface EdgeAlert {
 
 /** Job names of each source, in the site's Prometheus config and as an operator's monitors name them. */
 const NODE_JOBS = 'job=~"edge-nodes|node-exporter"';
-const KSM_JOBS = 'job=~"monitoring/kube-state-metrics|kube-state-metrics"';
+// `<namespace>/kube-state-metrics` in the site's own config (the namespace is site-scoped on a shared control plane).
+const KSM_JOBS = 'job=~"(.+/)?kube-state-metrics"';
 const PROMETHEUS_JOB = 'job="prometheus"';
 const REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs|ramfs"';
+
+/** A PromQL string literal's content. */
+function escape(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}
 
 /**
  * The site's alerts. With `site`, every selector also matches `site="<site>"`: the
@@ -39,13 +45,14 @@ const REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs|ramfs"';
  * `by (site, …)` is the same as without it).
  */
 export function edgeAlerts(t: EdgeAlertThresholds, site?: string): EdgeAlert[] {
-  const scope = site === undefined ? '' : `,site="${site.replace(/["\\]/g, '\\$&')}"`;
+  const scope = site === undefined ? '' : `,site="${escape(site)}"`;
   const node = `${NODE_JOBS}${scope}`;
   const ksm = `${KSM_JOBS}${scope}`;
   const alerts: EdgeAlert[] = [
     {
       alert: 'EdgeNodeNotReady',
-      expr: `sum by (site, node) (kube_node_status_condition{${ksm},condition="Ready",status!="true"}) > 0`,
+      expr: `sum by (site, node) (kube_node_status_condition{${ksm},condition="Ready",status!="true"}`
+        + ` * on(node) group_left() kube_node_labels{${ksm},label_edge_site="${escape(t.site)}"}) > 0`,
       for: t.for, severity: 'critical',
       summary: 'Edge node {{ $labels.node }} is not Ready',
       description: 'The kubelet of {{ $labels.node }} reports NotReady or Unknown; its pods are not being managed.',

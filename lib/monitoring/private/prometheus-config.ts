@@ -87,6 +87,8 @@ export interface PrometheusConfigInput {
 const EDGE_NODE_LABEL = '__meta_kubernetes_node_labelpresent_node_role_kubernetes_io_edge';
 /** Label that marks a site's edge pods: every pod template of the library carries `edge.site`. */
 const EDGE_POD_LABEL = '__meta_kubernetes_pod_label_edge_site';
+/** The site label of a node, as Kubernetes SD gives it. */
+const EDGE_NODE_SITE_LABEL = '__meta_kubernetes_node_label_edge_site';
 
 /** The configuration of the site's Prometheus. */
 export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfig {
@@ -127,6 +129,8 @@ function edgeNodesJob(input: PrometheusConfigInput): ScrapeConfig {
       { source_labels: [EDGE_NODE_LABEL], regex: 'true', action: 'keep' },
       // The SD address is the kubelet's; node-exporter listens on the same host.
       { source_labels: ['__address__'], regex: '(.+):\\d+', target_label: '__address__', replacement: `\${1}:${input.nodeExporterPort}`, action: 'replace' },
+      // Only the site's own: a control plane shared with other sites has their nodes too.
+      { source_labels: [EDGE_NODE_SITE_LABEL], regex: escapeRegex(input.site.name), action: 'keep' },
       { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node', action: 'replace' },
       { regex: '__meta_kubernetes_node_label_(edge_tier|accelerator|topology_kubernetes_io_zone)', action: 'labelmap' },
     ],
