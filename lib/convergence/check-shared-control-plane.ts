@@ -8,6 +8,8 @@ export interface SharedControlPlaneFootprint {
   readonly site: string;
   /** `group/Kind namespace/name` of every object, with the construct path it comes from. */
   readonly objects: readonly { readonly key: string; readonly path: string }[];
+  /** The PriorityClasses the site makes the cluster's default (Kubernetes admits one). */
+  readonly defaultPriorityClasses: readonly { readonly key: string; readonly path: string }[];
   /** Every DaemonSet's pod spec, with where it is reported. */
   readonly daemonSets: readonly { readonly path: string; readonly description: string; readonly spec: any }[];
   /** The site's nodes. */
@@ -19,6 +21,8 @@ export function sharedControlPlaneFootprint(site: string, objects: readonly { pa
   return {
     site, nodes,
     objects: objects.map(({ path, object }) => ({ key: `${String(object.apiVersion).split('/').slice(0, -1).join('/') || 'core'}/${describeSiteObject(object)}`, path })),
+    defaultPriorityClasses: objects.filter(({ object }) => object.kind === 'PriorityClass' && object.globalDefault === true)
+      .map(({ path, object }) => ({ key: describeSiteObject(object), path })),
     daemonSets: objects.filter(({ object }) => object.kind === 'DaemonSet').map(({ path, object }) => ({ path, description: describeSiteObject(object), spec: object.spec?.template?.spec ?? {} })),
   };
 }
@@ -37,6 +41,10 @@ export function checkSharedControlPlane(footprints: readonly SharedControlPlaneF
         problems.push({ path, message: `${key.split('/').slice(1).join('/')} is also written by site ${owner}, which shares the hub's control plane: the two GitOps bundles would fight over one object` });
       } else owners.set(key, footprint.site);
     }
+  }
+  const defaults = footprints.flatMap((f) => f.defaultPriorityClasses.map((d) => ({ ...d, site: f.site })));
+  for (const extra of defaults.slice(1)) {
+    problems.push({ path: extra.path, message: `${extra.key} is the cluster's default priority, and so is ${defaults[0].key} of site ${defaults[0].site} on the same control plane: Kubernetes admits only one default PriorityClass` });
   }
   for (const footprint of footprints) {
     for (const daemonSet of footprint.daemonSets) {

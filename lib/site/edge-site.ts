@@ -10,6 +10,7 @@ import { formatBytes, formatCpuMillis } from '../private/quantity';
 import { EdgeApp, EdgeAppOptions } from './edge-app';
 import { resolveSiteSpec } from './inventory';
 import { EdgePriorityClasses } from './priority-classes';
+import { joinsHubControlPlane } from './shared-control-plane';
 import { SiteNamespace } from './site-namespace';
 import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
 
@@ -57,7 +58,7 @@ export class EdgeSite extends Chart {
     super(scope, id, { disableResourceNameHashes: true, labels: siteLabels(props.spec.name) });
     this.spec = resolveSiteSpec(props.spec, this.node.path);
     for (const name of this.spec.namespaces) this.ensureNamespace(name);
-    this.priorityClasses = new EdgePriorityClasses(this, 'PriorityClasses');
+    this.priorityClasses = new EdgePriorityClasses(this, 'PriorityClasses', { globalDefault: !joinsHubControlPlane(this.spec) });
     this.nodes = this.spec.nodes.map((node) => new MicroEdgeNode(this, `Node-${node.name}`, { spec: node }));
     for (const app of this.spec.apps) this.addApp(app);
     for (const component of siteComponents()) {

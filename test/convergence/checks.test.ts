@@ -1,7 +1,7 @@
 import { checkSharedControlPlane, sharedControlPlaneFootprint } from '../../lib/convergence/check-shared-control-plane';
 import { checkConvergence, ConvergenceInputs, modelNodesOf } from '../../lib/convergence/convergence';
 import { resolveSiteSpec, SiteSpec } from '../../lib';
-import { microSite } from '../support/fixtures';
+import { buildSite, microSite, synthObjects } from '../support/fixtures';
 
 // One failing fixture per check, asserting its message, and the passing case beside it.
 
@@ -213,6 +213,21 @@ describe('shared control plane', () => {
     const b = hubSite('site-b');
     const footprints = [a, b].map((spec) => sharedControlPlaneFootprint(spec.name, [{ path: `${spec.name}/Agent`, object: daemonSet({ 'edge.site': spec.name }) }], modelNodesOf(spec)));
     expect(checkSharedControlPlane(footprints)).toEqual([{ path: 'site-b/Agent', message: 'DaemonSet monitoring/agent is also written by site site-a, which shares the hub\'s control plane: the two GitOps bundles would fight over one object' }]);
+  });
+
+  test('WHEN two sites of the shared control plane both make a PriorityClass the default THEN the fleet check fails', () => {
+    const priorityClass = (name: string) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value: 1000, globalDefault: true });
+    const footprints = ['site-a', 'site-b'].map((name) => sharedControlPlaneFootprint(name, [{ path: `${name}/Normal`, object: priorityClass(`${name}-edge-normal`) }], modelNodesOf(hubSite(name))));
+    expect(checkSharedControlPlane(footprints)).toEqual([{
+      path: 'site-b/Normal',
+      message: 'PriorityClass site-b-edge-normal is the cluster\'s default priority, and so is PriorityClass site-a-edge-normal of site site-a on the same control plane: Kubernetes admits only one default PriorityClass',
+    }]);
+  });
+
+  test('WHEN a site joins the hub THEN its PriorityClasses do not claim the cluster default', () => {
+    const objects = synthObjects(buildSite(hubSite('site-a'))).filter((o) => o.kind === 'PriorityClass');
+    expect(objects.map((o) => [o.metadata.name, o.globalDefault])).toEqual([['site-a-edge-critical', false], ['site-a-edge-normal', false]]);
+    expect(synthObjects(buildSite(microSite())).filter((o) => o.kind === 'PriorityClass').map((o) => o.globalDefault)).toEqual([false, true]);
   });
 
   test('WHEN a DaemonSet of one site selects no site THEN it would run on the other sites\' nodes', () => {
