@@ -13,7 +13,7 @@ import { checkSpireEdgeOptions, DEFAULT_IDENTITY_NAME, readSpireEdgeOptions } fr
 import { bundleRules, clusterGrant, CONTROLLER_MANAGER_RULES, LEADER_ELECTION_RULES, namespaceGrant, SERVER_ATTESTOR_RULES } from './private/spire-rbac';
 import { addSpireServer, BUNDLE_CONFIG_MAP, SPIRE_SERVER_LABELS } from './private/spire-server';
 import {
-  SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_SITE_NAMESPACE, SPIRE_IGNORED_NAMESPACES,
+  SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_SITE_NAMESPACE, SPIRE_IGNORED_NAMESPACES, SPIRE_PLATFORM_NAMESPACE,
 } from './spire-hub';
 
 export { SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT };
@@ -218,7 +218,7 @@ export class SpireEdge extends Construct {
     new k8s.KubeServiceAccount(this, 'HubAccount', { metadata: { ...account } });
     clusterGrant(this, 'HubAttestor', 'edge-spire-hub', [...SERVER_ATTESTOR_RULES, ...CONTROLLER_MANAGER_RULES], account);
     namespaceGrant(this, 'HubBundle', 'spire-bundle-publisher', SPIRE_AGENT_NAMESPACE, bundleRules(BUNDLE_CONFIG_MAP), account);
-    namespaceGrant(this, 'HubLeaderElection', 'spire-hub-leader-election', SPIRE_AGENT_NAMESPACE, LEADER_ELECTION_RULES, account);
+    namespaceGrant(this, 'HubLeaderElection', 'spire-hub-leader-election', SPIRE_PLATFORM_NAMESPACE, LEADER_ELECTION_RULES, account);
   }
 
   private addIdentities(props: SpireEdgeProps): ClusterSpiffeid[] {

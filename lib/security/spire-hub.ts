@@ -18,6 +18,13 @@ import type { CloudHubOptions, HubSpireEdgeCluster } from '../terraform/cloud-hu
 export const SPIRE_HUB_SERVER_PORT = 443;
 /** Namespace of a hub-mode site's agents, bundle ConfigMap and the hub's account. */
 export const SPIRE_HUB_SITE_NAMESPACE = 'spire-system';
+/**
+ * Namespace of the platform layer's SPIRE releases (the site's CSI driver, the hub's server);
+ * the hub's controller managers keep their leader-election Lease in the release's namespace
+ * (spire chart 0.29.0: `leaderElection.resourceNamespace` is the server's namespace), also in
+ * the site cluster they reconcile.
+ */
+export const SPIRE_PLATFORM_NAMESPACE = 'spire-platform';
 /** Service account of a site's agents: the only one the hub's k8s_psat entry for the site accepts. */
 export const SPIRE_HUB_AGENT_ACCOUNT = 'spire-agent';
 /** Audience of the agents' projected token, which the hub's k8s_psat entry checks. */

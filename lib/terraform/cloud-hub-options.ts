@@ -45,7 +45,7 @@ export interface HubSpireServerOptions {
    */
   readonly edgeClusters?: readonly HubSpireEdgeCluster[];
   /**
-   * Existing Secret in the hub's `spire-system` holding one kubeconfig per edge
+   * Existing Secret in the hub's `spire-platform` (the server's namespace) holding one kubeconfig per edge
    * cluster, keyed by its cluster name, each authenticating as the site's
    * `spire-system/spire-hub` ServiceAccount (SpireEdge creates it and its RBAC).
    * Created out of band, with a token issued for that account, so no credential ever

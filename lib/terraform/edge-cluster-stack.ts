@@ -1,3 +1,4 @@
+import { SPIRE_PLATFORM_NAMESPACE } from '../security/spire-hub';
 import { MONITORING_PLATFORM_NAMESPACE } from './private/hub-values';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, TerraformVariable } from 'cdktf';
@@ -41,7 +42,7 @@ export interface EdgeClusterStackProps extends TerraformStackOptions {
 export const PLATFORM_RELEASE_NAMESPACES = {
   cilium: 'kube-system',
   certManager: 'cert-manager',
-  spire: 'spire-platform',
+  spire: SPIRE_PLATFORM_NAMESPACE,
   monitoring: MONITORING_PLATFORM_NAMESPACE,
   longhorn: 'longhorn-system',
   falco: 'falco',

@@ -235,6 +235,11 @@ describe('SpireEdge validation', () => {
     expect(build({ trustDomain: 'spiffe://Factory.example.com' })).toThrow(/test-site\/Spire.trustDomain: "spiffe:\/\/Factory.example.com" is not a SPIFFE trust domain \(lowercase letters, digits/);
   });
 
+  test('WHEN the site joins the hub\'s control plane THEN SpireEdge is refused: SPIRE there is the hub\'s', () => {
+    const site = { cluster: { flavor: 'openyurt', serverUrl: 'https://hub.example.com:6443' }, nodes: [{ name: 'node-1', runtime: 'kubelet', capacity: { cpu: '4', memory: '4Gi' } }] };
+    expect(build({}, site)).toThrow('test-site/Spire: site test-site joins the hub\'s control plane (openyurt), where SPIRE is the hub\'s: SpireEdge runs only on a site with a cluster of its own');
+  });
+
   test('WHEN an identity template is outside the trust domain THEN it is refused', () => {
     expect(build({ identities: [{ name: 'other', spiffeIdTemplate: 'spiffe://other.example.com/x' }] }))
       .toThrow(`test-site/Spire.identities[0].spiffeIdTemplate: "spiffe://other.example.com/x" must start with spiffe://${TD}/ and name a path`);

@@ -184,12 +184,12 @@ describe('SpireEdge in a hub-mode site', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
-  test('WHEN the hub controller manager elects a leader in the site THEN its account may keep a Lease in spire-system only', () => {
-    expect(findObject(objects, 'Role', 'spire-hub-leader-election', 'spire-system').rules).toEqual([
+  test('WHEN the hub controller manager elects a leader in the site THEN its account may keep a Lease in the hub release\'s namespace only', () => {
+    expect(findObject(objects, 'Role', 'spire-hub-leader-election', 'spire-platform').rules).toEqual([
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
     ]);
-    expect(findObject(objects, 'RoleBinding', 'spire-hub-leader-election', 'spire-system').subjects).toEqual([{ kind: 'ServiceAccount', name: 'spire-hub', namespace: 'spire-system' }]);
+    expect(findObject(objects, 'RoleBinding', 'spire-hub-leader-election', 'spire-platform').subjects).toEqual([{ kind: 'ServiceAccount', name: 'spire-hub', namespace: 'spire-system' }]);
   });
 
   test('WHEN the hub publishes the bundle THEN the site has the ConfigMap it patches and the hub may patch only that one', () => {

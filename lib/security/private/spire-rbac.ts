@@ -33,7 +33,8 @@ export function bundleRules(configMap: string): k8s.PolicyRule[] {
 /**
  * Leader election of a spire-controller-manager that reaches this cluster from outside
  * (the hub's, for a hub-mode site): the chart turns it on and keeps its Lease in the
- * namespace named like the hub's server namespace, here `spire-system`.
+ * namespace named like the hub's server release namespace (`spire-platform`), which the
+ * site's own SPIRE release creates.
  */
 export const LEADER_ELECTION_RULES: k8s.PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },

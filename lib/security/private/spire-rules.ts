@@ -1,3 +1,4 @@
+import { joinsHubControlPlane } from '../../site/shared-control-plane';
 import { isIP } from 'node:net';
 import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../private/names';
@@ -36,6 +37,10 @@ export function trustDomainProblem(value: string): string | undefined {
  */
 export function checkSpireEdgeOptions(options: SpireEdgeOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
   const at = (key: string) => childPath(path, key);
+  if (joinsHubControlPlane(site)) {
+    // Its agents, namespaces and ClusterSPIFFEIDs would be cluster-wide objects of the hub, shared with other sites.
+    problems.add(path, `site ${site.name} joins the hub's control plane (${site.cluster.flavor}), where SPIRE is the hub's: SpireEdge runs only on a site with a cluster of its own`);
+  }
   const domainProblem = trustDomainProblem(options.trustDomain);
   if (domainProblem) problems.add(at('trustDomain'), domainProblem);
   if (options.clusterName !== undefined) {

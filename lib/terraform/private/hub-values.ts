@@ -8,7 +8,7 @@ import { KUBEEDGE_VERSION } from '../versions';
 
 /** The Helm values of the hub's releases, typed like the sites' (see platform-values.ts). */
 
-/** Default name of the Secret of the edge clusters' kubeconfigs in the hub's `spire-system`. */
+/** Default name of the Secret of the edge clusters' kubeconfigs in the hub server's namespace (`spire-platform`). */
 export const DEFAULT_SPIRE_KUBECONFIG_SECRET = 'spire-edge-kubeconfigs';
 /**
  * Where the spire-server chart reads external clusters' kubeconfigs: every external
