@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkWorkloadPodSecurity, namespaceEnforceLevel, podTemplateOf, PSS_EXCEPTION_ANNOTATION } from '../lib';
+import { releaseNamespacesOf } from '../lib/terraform';
 import { REPO_ROOT } from './support/cli';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from './support/schema-gate';
 import { CrdSchemas, KubernetesSchemas, readSiteObjects, validateObjects } from './support/schemas';
@@ -85,9 +86,12 @@ describe('the output contract of every site', () => {
     }
   });
 
-  test.each(sites)('WHEN site %s is read THEN every namespaced object lives in a namespace of the site and names are explicit', (site) => {
+  test.each(sites)('WHEN site %s is read THEN every namespaced object lives in a namespace of the site or of its platform layer, and names are explicit', (site) => {
     const objects = objectsOf(site).map((o) => o.object);
-    const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+    // A grant for a platform controller lives where that controller works (the hub SPIRE controller manager's Lease).
+    const stack = join(REPO_ROOT, 'dist', 'terraform', site, 'cdk.tf.json');
+    const platform = existsSync(stack) ? releaseNamespacesOf(stack, readFileSync(stack, 'utf8')).map((r) => r.namespace) : [];
+    const namespaces = new Set([...objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name), ...platform]);
     for (const object of objects) {
       if (object.metadata.namespace) expect(namespaces.has(object.metadata.namespace)).toBe(true);
       expect(object.metadata.generateName).toBeUndefined();

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MAPPER_PROTOCOL_LABEL, SITE_LABEL, workloadLabels } from '../private/labels';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { toProbe } from '../private/workload-parts';
 import { toYaml } from '../private/yaml';
 import {
   applicationPodDefaults, containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, scratchVolumes,
@@ -30,6 +31,11 @@ export interface DeviceMapperProps extends DeviceMapperOptions {
  * {edgecore/v1alpha2,cloudcore/v1alpha1}/default.go).
  */
 export const KUBEEDGE_DIR = '/etc/kubeedge';
+/** The mapper's REST port (mapper-framework v1.21.0 `common.http_port`, default 7777) and its health path. */
+const MAPPER_HTTP_PORT = 7777;
+const MAPPER_PING_PATH = '/api/v1/ping';
+const MAPPER_PORTS = [{ name: 'http', port: MAPPER_HTTP_PORT }];
+
 /** EdgeCore's DMI socket, which every mapper registers with. */
 export const DMI_SOCKET = `${KUBEEDGE_DIR}/dmi.sock`;
 /** Where the mapper's config file is mounted. */
@@ -79,7 +85,11 @@ export class DeviceMapper extends Construct {
         // api_version are the template's, which the mapper registers with.
         'config.yaml': toYaml({
           grpc_server: { socket_path: socket },
-          common: { name, version: 'v1.13.0', api_version: 'v1.0.0', protocol: props.protocol, address: '127.0.0.1', edgecore_sock: DMI_SOCKET },
+          common: {
+            name, version: 'v1.13.0', api_version: 'v1.0.0', protocol: props.protocol, address: '127.0.0.1', edgecore_sock: DMI_SOCKET,
+            // Its REST server (pkg/httpserver, default port 7777), written out so the probes and the config agree.
+            http_port: String(MAPPER_HTTP_PORT),
+          },
         }),
       },
     });
@@ -118,10 +128,10 @@ export class DeviceMapper extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 command: [...(props.command ?? DEFAULT_MAPPER_COMMAND)],
                 resources: containerResources(budget),
-                // The mapper serves EdgeCore over a unix socket only: it is alive and ready while the
-                // socket exists (`test` from the image's coreutils, as the mapper-framework's base image has).
-                livenessProbe: { exec: { command: ['test', '-S', socket] }, initialDelaySeconds: 15, periodSeconds: 30, failureThreshold: 3 },
-                readinessProbe: { exec: { command: ['test', '-S', socket] }, initialDelaySeconds: 5, periodSeconds: 10 },
+                ports: [{ name: 'http', containerPort: MAPPER_HTTP_PORT, protocol: 'TCP' }],
+                // mapper-framework v1.21.0 pkg/httpserver: GET /api/v1/ping answers once the mapper runs.
+                livenessProbe: toProbe({ http: { path: MAPPER_PING_PATH, port: 'http' } }, MAPPER_PORTS, 15),
+                readinessProbe: toProbe({ http: { path: MAPPER_PING_PATH, port: 'http' } }, MAPPER_PORTS, 5),
                 securityContext: serial
                   ? { ...security, runAsNonRoot: false, privileged: true, allowPrivilegeEscalation: true }
                   : { ...security, runAsNonRoot: false },
