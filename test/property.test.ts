@@ -31,7 +31,8 @@ const appArb = (index: number): fc.Arbitrary<EdgeAppOptions> => fc.record({
  * site CA) a real cluster would hold for them: every combination must converge.
  */
 const componentsArb = fc.record({
-  monitoring: fc.option(fc.record({ mode: fc.constantFrom('agent' as const, 'server' as const) }), { nil: undefined }),
+  // server mode: an agent-mode site's alerts need the hub's vmalert, and these sites have no hub.
+  monitoring: fc.option(fc.constant({ mode: 'server' as const }), { nil: undefined }),
   certificates: fc.option(fc.constant({ dnsDomain: 'site.example.internal' }), { nil: undefined }),
   // kubeletCaPath: the kubelet CA of plain-kubelet nodes (k3s nodes have theirs where SPIRE looks by default).
   spire: fc.option(fc.constant({ trustDomain: 'site.example.org', kubeletCaPath: '/etc/kubernetes/pki/ca.crt' }), { nil: undefined }),

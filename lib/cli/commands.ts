@@ -14,18 +14,12 @@ import { ConvergencePlan, fileDiff, JobMode, SiteReport } from './site-job';
 import { commitStagedSite, DirectoryMaker, discardStagedSite, FileChange } from './site-output';
 import { checkSiteSchemas } from './site-schemas';
 import { SynthCache } from './synth-cache';
-import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
 
 /** What every command gets from the command line. */
 export interface CommandOptions {
   readonly sites: readonly ResolvedSiteSpec[];
   /** The fleet's GitOps and Terraform settings, as the inventory has them. */
   readonly fleet: FleetSettings;
-  /**
-   * The rule groups the hub's vmalert evaluates, from every site of the inventory.
-   * @default - none
-   */
-  readonly hubAlertGroups?: readonly AlertRuleGroup[];
   /** Whether the run covers the whole fleet (no --sites or --shard). */
   readonly wholeFleet: boolean;
   readonly outdir: string;
@@ -119,7 +113,7 @@ function fleetFiles(options: CommandOptions): { files: readonly OutputFile[]; ch
 
 /** The files of the fleet that belong to no site (the Fleet GitRepo, the cloud hub's Terraform stack). */
 function fleetOutput(options: CommandOptions): readonly OutputFile[] {
-  return new EdgeFleet({ ...options.fleet, sites: [], hubAlertGroups: options.hubAlertGroups ?? [] }).fleetFiles();
+  return new EdgeFleet({ ...options.fleet, sites: [] }).fleetFiles();
 }
 
 /** What a check found: a site's report, or the fleet files' schema check. */

@@ -136,9 +136,8 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
     }
     return await commands[command]({
       sites,
-      fleet: fleetSettings(all),
       // The hub evaluates the alerts of every agent-mode site of the inventory, selected or not.
-      ...(all.terraform?.hub ? { hubAlertGroups: hubAlertGroupsOf(all.sites) } : {}),
+      fleet: { ...fleetSettings(all), ...(all.terraform?.hub ? { hubAlertGroups: hubAlertGroupsOf(all.sites) } : {}) },
       wholeFleet: !names?.length && !shard,
       outdir,
       pool,

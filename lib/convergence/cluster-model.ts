@@ -48,6 +48,8 @@ export interface ClusterModel {
   readonly distribution: 'k3s' | 'kubernetes' | 'hub';
   /** The Helm releases of the platform layer (and of the hub, for sites that join it). */
   readonly releases: readonly PlatformRelease[];
+  /** Every release of the hub's stack, whether the site's cluster is the hub's or not (the hub evaluates alerts of sites). */
+  readonly hubReleases: readonly PlatformRelease[];
   readonly crds: readonly ServedCrd[];
   /** Images that run on the cluster: platform releases, the hub's, the site's workloads. */
   readonly running: readonly RunningImage[];
@@ -190,7 +192,7 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
     }
   }
   return {
-    site: spec.name, minor: kubernetesMinor(spec.kubernetesVersion), distribution, releases, crds, running,
+    site: spec.name, minor: kubernetesMinor(spec.kubernetesVersion), distribution, releases, hubReleases, crds, running,
     platformImages: [...platformImages].sort(), provided, metricsApis, extendedResources, nodes: inputs.nodes, prerequisites, unknownCharts,
   };
 }

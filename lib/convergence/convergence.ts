@@ -2,6 +2,7 @@ import type { WorkloadDemand } from '../node/capacity';
 import { clusterNodeLabels, nodeAllocatable, registrationTaint } from '../private/node-config';
 import type { Problem } from '../private/problems';
 import type { MirroredNode } from '../private/registry-mirrors';
+import { alertEvaluator, alertGroupName } from '../monitoring/alert-evaluation';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { namespaceOwnershipProblems } from '../terraform/namespace-ownership';
 import { checkControllers, checkServed } from './check-apis';
@@ -9,6 +10,7 @@ import { checkImages } from './check-images';
 import { checkReferences } from './check-references';
 import { checkScheduling } from './check-scheduling';
 import { ClusterModel, clusterModelOf, ModelNode } from './cluster-model';
+import { valueAt } from './platform-releases';
 import type { SiteObject } from './site-object';
 
 /** The checks a site's convergence is proven by, in the order `plan` shows them. */
@@ -62,6 +64,23 @@ export interface ConvergenceInputs {
   readonly nodeManifests?: readonly unknown[];
 }
 
+/**
+ * An agent-mode site's alerts have an evaluator: the hub's vmalert with the site's rule group
+ * (an agent-mode Prometheus evaluates no rules; see `alertEvaluator`).
+ */
+function checkAlertEvaluation(model: ClusterModel, spec: ResolvedSiteSpec): Problem[] {
+  const monitoring = spec.components.monitoring;
+  if (!monitoring || alertEvaluator(monitoring) !== 'hub') return [];
+  const group = alertGroupName(spec.name);
+  const evaluator = model.hubReleases.find((r) => r.chart === 'victoria-metrics-alert'
+    && ((valueAt(r.values, 'server.config.alerts.groups', []) as { name?: string }[]).some((g) => g.name === group)));
+  if (evaluator) return [];
+  return [{
+    path: `${spec.name}/Monitoring`,
+    message: `the alerts of an agent-mode site are evaluated at the hub, but no hub vmalert has the rule group ${group}: give the fleet's terraform.hub a metricsReceiver, or run monitoring in mode server`,
+  }];
+}
+
 /** Every namespace has one owner: no Namespace of the site folder is one a release of its cluster creates. */
 function checkNamespaceOwnership(model: ClusterModel, objects: readonly SiteObject[]): Problem[] {
   const siteNamespaces = objects.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1').map(({ path, object }) => ({ name: String(object.metadata?.name), path }));
@@ -101,7 +120,7 @@ export function checkConvergence(inputs: ConvergenceInputs): ConvergenceReport {
   const stackPath = `${inputs.spec.name}/terraform`;
   const verdicts: ConvergenceVerdict[] = [
     { check: 'served', problems: [...model.unknownCharts.map((message) => ({ path: stackPath, message })), ...checkServed(model, inputs.objects)] },
-    { check: 'controllers', problems: checkControllers(model, inputs.objects) },
+    { check: 'controllers', problems: [...checkControllers(model, inputs.objects), ...checkAlertEvaluation(model, inputs.spec)] },
     { check: 'references', problems: checkReferences(model, inputs.objects) },
     { check: 'namespaces', problems: checkNamespaceOwnership(model, inputs.objects) },
     { check: 'scheduling', problems: checkScheduling(model, inputs.objects, inputs.demands) },

@@ -25,8 +25,18 @@ export interface ReleaseFootprint {
   readonly images: readonly string[];
 }
 
+/** The last stack read: every site of a fleet reads the same hub stack. */
+let lastRead: { readonly json: string; readonly stackFile: string; readonly releases: PlatformRelease[] } | undefined;
+
 /** The Helm releases of a Terraform stack's JSON (`cdk.tf.json`). */
 export function releasesOf(stackJson: string, stackFile: string, hub: boolean): PlatformRelease[] {
+  if (lastRead?.json === stackJson && lastRead.stackFile === stackFile) return lastRead.releases;
+  const releases = parseReleases(stackJson, stackFile, hub);
+  lastRead = { json: stackJson, stackFile, releases };
+  return releases;
+}
+
+function parseReleases(stackJson: string, stackFile: string, hub: boolean): PlatformRelease[] {
   const doc = JSON.parse(stackJson) as { resource?: { helm_release?: Record<string, any> } };
   return Object.entries(doc.resource?.helm_release ?? {}).map(([key, r]) => {
     const values: Record<string, unknown> = {};

@@ -214,7 +214,7 @@ export class EdgeFleet {
     // Without Terraform settings, the site is checked against the platform layer cdk8s-edge would install for it.
     const siteStack = terraform.find((f) => f.path === terraformStackFile(site.spec.name))?.content
       ?? (this.terraform ? undefined : terraformFiles([site.spec], { settings: { access: { inCluster: true } }, templates: this.stackTemplates })[0]?.content);
-    const hubStack = joinsHubControlPlane(site.spec) || site.spec.components.spire?.hubServer ? this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content : undefined;
+    const hubStack = this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content;
     // Every server carries the same manifests; the cluster applies them once.
     const nodeManifests = [...new Set(nodeFiles.filter((f) => isAutoDeployManifest(f.path)).map((f) => f.content))].flatMap((content) => yaml.loadAll(content));
     // The node-installed system-upgrade-controller pulls its images (the jobs' kubectl image too) like any workload.

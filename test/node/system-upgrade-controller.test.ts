@@ -12,6 +12,8 @@ import { loadInventoryFile } from '../../lib/site/inventory';
 const FACTS = path.join(__dirname, '..', '..', '..', 'shared', 'charts', 'system-upgrade-controller', SYSTEM_UPGRADE_CONTROLLER_TAG);
 const fleet = loadInventoryFile(path.join(__dirname, '..', '..', 'apps', 'fleet.yaml'));
 const exampleSite = (name: string) => fleet.sites.find((s) => s.name === name)!;
+// The example fleet as a whole: its sites converge on the platform and the hub it describes.
+const exampleFleet = EdgeFleet.fromInventoryFile(path.join(__dirname, '..', '..', 'apps', 'fleet.yaml'));
 
 describe('system-upgrade-controller', () => {
   test('WHEN the embedded release assets are compared with upstream at the pinned tag THEN they are identical', () => {
@@ -22,7 +24,7 @@ describe('system-upgrade-controller', () => {
   test('WHEN dc-hub-01 asks for upgrades THEN every k3s server auto-deploys the CRD and the controller, and images.txt lists its images', () => {
     // Regression: the site wrote upgrade.cattle.io Plans and nothing installed the controller.
     const spec = exampleSite('dc-hub-01');
-    const synthesis = new EdgeFleet({ sites: [spec] }).synthSite(spec);
+    const synthesis = exampleFleet.synthSite(spec);
     const file = (p: string) => synthesis.files.find((f: { path: string }) => f.path === p)?.content;
     for (const server of ['dc-cp-01', 'dc-cp-02', 'dc-cp-03']) {
       const crd = yaml.load(file(`nodes/dc-hub-01/${server}/k3s/server/manifests/system-upgrade-crd.yaml`)!) as any;
@@ -54,7 +56,7 @@ describe('nvidia RuntimeClass', () => {
   test('WHEN beijing-mec-01 runs plain kubelets with a GPU node THEN the site writes the nvidia RuntimeClass for the GPU nodes', () => {
     const spec = exampleSite('beijing-mec-01');
     expect(hasNvidiaNodes(spec) && !k3sProvidesNvidiaRuntimeClass(spec)).toBe(true);
-    const synthesis = new EdgeFleet({ sites: [spec] }).synthSite(spec);
+    const synthesis = exampleFleet.synthSite(spec);
     const file = synthesis.files.find((f: { path: string }) => f.path === 'sites/beijing-mec-01/_cluster/runtimeclass-nvidia.yaml');
     expect(yaml.load(file!.content)).toMatchObject({
       apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'nvidia' }, handler: 'nvidia', scheduling: { nodeSelector: { accelerator: 'nvidia-gpu' } },
