@@ -96,6 +96,22 @@ describe('controllers', () => {
   });
 });
 
+describe('alert evaluation', () => {
+  const monitoring = { remoteWrite: { url: 'https://metrics.example.com/api/v1/write', bearerTokenSecret: { secretName: 'rw', key: 'token' } } };
+  const vmalert = (groups: string[]) => stack({ vmalert: { chart: 'victoria-metrics-alert', version: '0.47.0', values: { server: { config: { alerts: { groups: groups.map((name) => ({ name, rules: [] })) } } } } } });
+
+  test('WHEN an agent-mode site\'s alerts have no hub vmalert group THEN the check fails; the group resolves it', () => {
+    const site = { components: { monitoring } };
+    expect(problemsOf(converge([], { site }), 'controllers')).toEqual(['the alerts of an agent-mode site are evaluated at the hub, but no hub vmalert has the rule group edge-site/test-site: give the fleet\'s terraform.hub a metricsReceiver, or run monitoring in mode server']);
+    expect(problemsOf(converge([], { site, hubStack: vmalert(['edge-site/other-site']) }), 'controllers')).toHaveLength(1);
+    expect(problemsOf(converge([], { site, hubStack: vmalert(['edge-site/test-site']) }), 'controllers')).toEqual([]);
+  });
+
+  test('WHEN a server-mode site evaluates its own alerts THEN it needs no hub', () => {
+    expect(problemsOf(converge([], { site: { components: { monitoring: { ...monitoring, mode: 'server' } } } }), 'controllers')).toEqual([]);
+  });
+});
+
 describe('references', () => {
   test('WHEN a pod reads a Secret nobody provides THEN the check fails; a declared prerequisite resolves it', () => {
     const app = deployment('api', {}, { app: 'api' });
