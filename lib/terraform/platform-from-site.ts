@@ -2,6 +2,7 @@ import { INFERENCE_QUEUE_METRIC } from '../ai/ai-options';
 import { longhornReplicas } from '../data/private/local-storage-rules';
 import { PROMETHEUS_PORT, PROMETHEUS_SERVICE_NAME } from '../monitoring/edge-prometheus';
 import { MONITORING_NAMESPACE } from '../monitoring/edge-monitoring';
+import { platformNamespace } from '../site/shared-control-plane';
 import { k3sProvidesNvidiaRuntimeClass, NVIDIA_RUNTIME_CLASS } from '../node/nvidia-runtime-class';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { ClusterPlatform, CustomMetricsPlatformOptions, NvidiaDevicePluginOptions } from './cluster-platform';
@@ -60,12 +61,14 @@ function nvidiaDevicePluginOf(site: ResolvedSiteSpec): NvidiaDevicePluginOptions
 
 /**
  * Every EdgeAIInference scales on the Pods metric `inference_queue_length`; the adapter
- * reads it from the site's Prometheus Service (server mode: an agent answers no query).
+ * reads it from the site's Prometheus Service. Only a server answers queries: with an agent
+ * (or no monitoring) there is nothing to install, and the convergence check reports the HPA's
+ * metric as served by nothing.
  */
 function customMetricsOf(site: ResolvedSiteSpec): CustomMetricsPlatformOptions | undefined {
-  if ((site.components.aiInference?.length ?? 0) === 0) return undefined;
+  if ((site.components.aiInference?.length ?? 0) === 0 || site.components.monitoring?.mode !== 'server') return undefined;
   return {
-    prometheusUrl: `http://${PROMETHEUS_SERVICE_NAME}.${MONITORING_NAMESPACE}.svc`,
+    prometheusUrl: `http://${PROMETHEUS_SERVICE_NAME}.${platformNamespace(site, MONITORING_NAMESPACE)}.svc`,
     prometheusPort: PROMETHEUS_PORT,
     rules: [{ metric: INFERENCE_QUEUE_METRIC }],
   };

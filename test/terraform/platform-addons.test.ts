@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { EdgeFleet } from '../../lib';
 import { loadInventoryFile } from '../../lib/site/inventory';
 import { CHARTS, ClusterPlatform, EdgeClusterStack, platformFromSite } from '../../lib/terraform';
 import { InMemoryRoot } from '../../lib/terraform/private/stack-json';
@@ -69,6 +70,13 @@ describe('NVIDIA device plugin', () => {
 });
 
 describe('custom-metrics adapter', () => {
+  test('WHEN the site\'s Prometheus is an agent THEN no adapter is installed, and the site does not converge: its HPA metric is served by nothing', () => {
+    const agent = { ...exampleSite('vision-01'), components: { ...exampleSite('vision-01').components, monitoring: { ...exampleSite('vision-01').components.monitoring!, mode: 'agent' as const } } };
+    expect(platformFromSite(agent).customMetrics).toBeUndefined();
+    expect(() => EdgeFleet.fromInventoryFile(path.join(__dirname, '..', '..', 'apps', 'fleet.yaml')).synthSite(agent))
+      .toThrow('vision-01/Inference-vision-object-detection/Autoscaler: HorizontalPodAutoscaler vision/object-detection: its metrics need the custom.metrics.k8s.io API, which nothing on the cluster serves');
+  });
+
   test('WHEN vision-01 scales on inference_queue_length THEN prometheus-adapter serves it from the site Prometheus', () => {
     // Regression: the HPA's Pods metric had no custom.metrics.k8s.io adapter.
     const platform = platformFromSite(exampleSite('vision-01'));
