@@ -1,7 +1,7 @@
 import type { NodeAllocatable } from '../node/capacity';
 import { k3sProvidesNvidiaRuntimeClass } from '../node/nvidia-runtime-class';
 import { imagesOfTemplate, podTemplatesOf } from '../policy/pod-templates';
-import { joinsHubControlPlane } from '../site/shared-control-plane';
+import { joinsHubControlPlane, PLATFORM_NAMESPACES, platformNamespace } from '../site/shared-control-plane';
 import type { Prerequisite, ResolvedSiteSpec } from '../site/site-spec';
 import { HUB_STACK_NAME, terraformStackFile } from '../terraform/terraform-files';
 import { isBuiltinServed, kubernetesMinor } from './builtin-apis';
@@ -181,7 +181,9 @@ export function clusterModelOf(inputs: ClusterModelInputs): ClusterModel {
   const prerequisites = spec.prerequisites ?? [];
   for (const p of prerequisites) {
     const reason = `declared prerequisite (${p.reason})`;
-    provided.set(objectKey(p.kind, p.name, p.namespace), reason);
+    // A Secret in `monitoring` is in the site's own monitoring namespace, site-scoped on the hub.
+    const namespace = p.namespace !== undefined && PLATFORM_NAMESPACES.includes(p.namespace) ? platformNamespace(spec, p.namespace) : p.namespace;
+    provided.set(objectKey(p.kind, p.name, namespace), reason);
     if (p.kind === 'CustomResourceDefinition') {
       const dot = p.name.indexOf('.');
       crds.push({ plural: p.name.slice(0, dot), group: p.name.slice(dot + 1), versions: ['*'], source: reason });

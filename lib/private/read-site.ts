@@ -1,4 +1,4 @@
-import { platformNamespace } from '../site/shared-control-plane';
+import { PLATFORM_NAMESPACES, platformNamespace } from '../site/shared-control-plane';
 import type { EdgeAppOptions } from '../site/edge-app';
 import { absolutePathProblem, urlProblem } from '../node/private/checks';
 import { checkServers, CLUSTER_KEYS, readCluster, readClusterFlavor } from '../node/private/read-cluster';
@@ -29,8 +29,6 @@ const CONNECTIVITY_KEYS = ['offlineTolerance', 'syncInterval'];
 const MIRROR_KEYS = ['endpoint', 'registries', 'caFile'];
 /** Namespaces a site may not declare: Kubernetes owns them. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-/** Namespaces every site has (site-scoped on the hub's shared control plane: `platformNamespace`). */
-export const PLATFORM_NAMESPACES = ['edge-system', 'monitoring'];
 
 /** What every site of a fleet reads besides its own block. */
 export interface FleetContext {

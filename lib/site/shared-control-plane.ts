@@ -15,6 +15,9 @@ import type { ClusterFlavor, ClusterSpec } from '../node/cluster-spec';
  * Sites with a cluster of their own keep the plain names.
  */
 
+/** Namespaces every site has (site-scoped on the hub's shared control plane: `platformNamespace`). */
+export const PLATFORM_NAMESPACES: readonly string[] = ['edge-system', 'monitoring'];
+
 /** The flavors whose nodes join the hub's control plane. */
 export const SHARED_CONTROL_PLANE_FLAVORS: readonly ClusterFlavor[] = ['openyurt', 'kubeedge'];
 

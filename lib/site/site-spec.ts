@@ -346,7 +346,9 @@ export interface Prerequisite {
    */
   readonly name: string;
   /**
-   * Namespace of a namespaced object.
+   * Namespace of a namespaced object. The library's own namespaces (`edge-system`,
+   * `monitoring`) mean the site's, which are `<site>-<name>` on the hub's shared control plane,
+   * so one fleet default serves every site.
    * @default - a cluster-scoped object
    */
   readonly namespace?: string;

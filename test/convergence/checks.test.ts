@@ -122,6 +122,20 @@ describe('references', () => {
     expect(problemsOf(declared, 'references')).toEqual([]);
   });
 
+  test('WHEN a hub-joined site declares a Secret in monitoring THEN it is the Secret of its own monitoring namespace', () => {
+    const site = {
+      cluster: { flavor: 'openyurt' as const, serverUrl: 'https://hub.example.com:6443' }, nodes: [{ name: 'node-1', runtime: 'kubelet' as const, capacity: { cpu: '4', memory: '4Gi' } }],
+      prerequisites: [{ kind: 'Secret', namespace: 'monitoring', name: 'rw', reason: 'the fleet secret store' }],
+    };
+    const reader = (namespace: string) => {
+      const app = { ...deployment('agent'), metadata: { name: 'agent', namespace } };
+      (app.spec.template.spec.containers[0] as any).env = [{ name: 'T', valueFrom: { secretKeyRef: { name: 'rw', key: 't' } } }];
+      return [ns(namespace), app];
+    };
+    expect(problemsOf(converge(reader('test-site-monitoring'), { site }), 'references')).toEqual([]);
+    expect(problemsOf(converge(reader('monitoring'), { site }), 'references')).toEqual([expect.stringContaining('refers to Secret monitoring/rw')]);
+  });
+
   test('WHEN an object lives in a namespace nothing creates THEN the check fails', () => {
     expect(problemsOf(converge([deployment('api')]), 'references')).toEqual(['Deployment apps/api: metadata.namespace refers to Namespace apps, which neither the site, the platform layer nor a declared prerequisite provides']);
   });
