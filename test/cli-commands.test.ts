@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { shardOf } from '../lib/cli/site-selection';
 import { copyDir, REPO_ROOT, runCli, snapshotDir, tempDir } from './support/cli';
 
@@ -82,6 +83,16 @@ describe('cdk8s-edge synth --shard and --sites', () => {
 });
 
 describe('cdk8s-edge synth cache', () => {
+  test('WHEN sites on the hub\'s shared control plane are reused THEN the cache keeps what they write there, for the fleet-wide clash check', () => {
+    const out = tempDir('cache-shared');
+    expect(JSON.parse(runCli(['synth', '--out', out, '--jobs', '2', '--json']).stdout)).toMatchObject({ synthesized: 7 });
+    const record = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '.cache', 'cdk8s-edge', `synth-${createHash('sha256').update(resolve(out)).digest('hex').slice(0, 16)}.json`), 'utf8'));
+    const shared = Object.entries(record.sites).filter(([, entry]: [string, any]) => entry.sharedControlPlane).map(([site]) => site).sort();
+    expect(shared).toEqual(['farm-sensors-01', 'store-pool-paris']);
+    expect(record.sites['store-pool-paris'].sharedControlPlane.objects).toContainEqual({ key: 'scheduling.k8s.io/PriorityClass store-pool-paris-edge-normal', path: 'store-pool-paris/PriorityClasses/Normal' });
+    expect(JSON.parse(runCli(['synth', '--out', out, '--jobs', '2', '--json']).stdout)).toMatchObject({ synthesized: 0, reused: 7 });
+  });
+
   test('WHEN nothing changed THEN every site is reused; WHEN files are edited, added or removed by hand THEN only those sites are synthesized again and restored', () => {
     const out = tempDir('cache-out');
     const synth = () => JSON.parse(runCli(['synth', '--out', out, '--jobs', '2', '--json']).stdout);

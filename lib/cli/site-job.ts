@@ -127,7 +127,10 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
   const cache = context.mode === 'synth' ? context.cache : undefined;
   const inputHash = cache && siteInputHash(spec, cache.fleetInputs);
   if (cache && isReusable(cached, inputHash!, cache)) {
-    return { ...empty, problems: [], objectCount: cached.objectCount, bundleBytes: cached.bundleBytes, fileCount: cached.fileCount, reused: true };
+    return {
+      ...empty, problems: [], objectCount: cached.objectCount, bundleBytes: cached.bundleBytes, fileCount: cached.fileCount, reused: true,
+      ...(cached.sharedControlPlane ? { sharedControlPlane: cached.sharedControlPlane } : {}),
+    };
   }
   try {
     const synthesis = fleet.synthSite(spec);
@@ -145,6 +148,7 @@ export function runSiteJob(fleet: EdgeFleet, spec: ResolvedSiteSpec, context: Jo
         const cacheEntry: CachedSite | undefined = cache && {
           inputHash: inputHash!, objectCount: result.objectCount, bundleBytes, fileCount: result.fileCount,
           ...(cache.schemas !== undefined ? { schemas: cache.schemas } : {}), digest: staged.digest,
+          ...(synthesis.sharedControlPlane ? { sharedControlPlane: synthesis.sharedControlPlane } : {}),
         };
         const written = staged.changes.length + result.fileCount - staged.paths.length;
         return { ...result, paths: staged.paths, changes: staged.changes, written, stagedDirs: staged.stagedDirs, ...(cacheEntry ? { cacheEntry } : {}) };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { SharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 
 /** What the cache remembers of one synthesized site. */
@@ -17,6 +18,12 @@ export interface CachedSite {
   readonly schemas?: string;
   /** `siteFilesDigest` of the site's folders right after it was written. */
   readonly digest: string;
+  /**
+   * What the site writes into the hub's control plane, so a reused site still takes part in
+   * the fleet-wide clash check.
+   * @default - the site runs its own control plane
+   */
+  readonly sharedControlPlane?: SharedControlPlaneFootprint;
 }
 
 /** What a worker needs to decide whether a site can be reused. */
