@@ -2,9 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SITE_LABEL } from '../private/labels';
 import { EdgeSite } from '../site/edge-site';
-import { clusterObjectName, joinsHubControlPlane } from '../site/shared-control-plane';
-
-export { joinsHubControlPlane };
+import { clusterObjectName } from '../site/shared-control-plane';
 
 /** Where the pod spec is, by kind, for the built-in kinds that carry one. */
 const POD_SPEC_PATHS: Readonly<Record<string, string>> = {
@@ -40,20 +38,10 @@ function at(json: any, pointer: string): any {
  * It runs after the site's components, and again over objects added later.
  */
 export class SiteNodePinning extends Construct {
-  /** The objects whose pods were pinned, as `Kind namespace/name`. */
-  public get pinned(): readonly string[] {
-    return this.pinnedList;
-  }
-  /** The cluster-wide objects renamed with the site, as `Kind old -> new`. */
-  public get renamed(): readonly string[] {
-    return this.renamedList;
-  }
   private readonly site: EdgeSite;
   private readonly handled = new WeakSet<ApiObject>();
   private readonly priorityClasses = new Set<string>();
   private readonly clusterRoles = new Set<string>();
-  private readonly pinnedList: string[] = [];
-  private readonly renamedList: string[] = [];
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -81,7 +69,6 @@ export class SiteNodePinning extends Construct {
       this.handled.add(object);
       if (SITE_SCOPED_KINDS.includes(object.kind) && scoped(json.metadata.name) !== json.metadata.name) {
         object.addJsonPatch(JsonPatch.replace('/metadata/name', scoped(json.metadata.name)));
-        this.renamedList.push(`${object.kind} ${json.metadata.name} -> ${scoped(json.metadata.name)}`);
       }
       if ((object.kind === 'ClusterRoleBinding' || object.kind === 'RoleBinding') && json.roleRef?.kind === 'ClusterRole' && this.clusterRoles.has(json.roleRef.name)) {
         object.addJsonPatch(JsonPatch.replace('/roleRef/name', scoped(json.roleRef.name)));
@@ -94,7 +81,6 @@ export class SiteNodePinning extends Construct {
       object.addJsonPatch(spec.nodeSelector
         ? JsonPatch.add(`${path}/nodeSelector/${SITE_LABEL}`, site.spec.name)
         : JsonPatch.add(`${path}/nodeSelector`, { [SITE_LABEL]: site.spec.name }));
-      this.pinnedList.push(`${object.kind} ${json.metadata.namespace ? `${json.metadata.namespace}/` : ''}${json.metadata.name}`);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { KubeEdgeNodeGroups } from '../flavors/kubeedge-node-groups';
 import { OpenYurtNodePools } from '../flavors/openyurt-node-pools';
-import { joinsHubControlPlane, SiteNodePinning } from '../flavors/site-node-pinning';
+import { SiteNodePinning } from '../flavors/site-node-pinning';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
 import { EdgeSite } from '../site/edge-site';
 import { K3sUpgradePlans } from './k3s-upgrade-plans';
 import { hasNvidiaNodes, k3sProvidesNvidiaRuntimeClass, NvidiaRuntimeClass } from './nvidia-runtime-class';

@@ -164,9 +164,20 @@ describe('EdgeDevices validation', () => {
     ['two mappers of one protocol', { ...DEVICES, mappers: [DEVICES.mappers![0], DEVICES.mappers![0]] }, `${AT}.mappers[1].protocol: protocol modbus has a mapper already`],
     ['a mapper no device needs', { ...DEVICES, devices: [] }, `${AT}.mappers[0].protocol: no device of this block speaks modbus`],
     ['an empty mapper command', { ...DEVICES, mappers: [{ ...DEVICES.mappers![0], command: [] }] }, `${AT}.mappers[0].command: must be a non-empty list`],
+    ['a mapper of a protocol no device model speaks', { ...DEVICES, mappers: [...DEVICES.mappers!, { protocol: 'opcua' as never, image: 'ghcr.io/acme/opcua-mapper:1.0.0' }] },
+      `${AT}.mappers[1].protocol: "opcua" is not supported; allowed: modbus`],
   ])('WHEN %s THEN the constructor reports it at its path', (_what, options, expected) => {
     const problems = problemsOf(options);
     expect(problems.some((p) => p.startsWith(expected))).toBe(true);
+  });
+});
+
+describe('EdgeDevices mapper names', () => {
+  test('WHEN a device\'s node name makes its mapper\'s name longer than a label value THEN it is an error at the device\'s node', () => {
+    const node = `gw-${'x'.repeat(50)}`;
+    const spec = { nodes: [{ name: 'edge-gw-01', role: 'server' as const, capacity: { cpu: '4', memory: '4Gi' } }, { name: node, capacity: { cpu: '4', memory: '4Gi' } }] };
+    expect(problemsOf(withDevice({ node }), spec)).toContain(
+      `factory/Devices.devices[0].node: the mapper of node ${node} would be named "modbus-mapper-${node}", longer than 63 characters (a label value); use a shorter node name`);
   });
 });
 

@@ -67,6 +67,9 @@ describe('CloudHubStack', () => {
 
   test('WHEN the Fleet manager has no hub API URL THEN it is an error at apiServerUrl', () => {
     expect(build({ fleetManager: true })).toThrow(/_hub\.apiServerUrl: is required with fleetManager: true/);
+    for (const url of ['http://user:pw@alertmanager:9093', 'http://alertmanager:9093/api?token=x', 'alertmanager:9093']) {
+      expect(build({ metricsReceiver: { alertmanagerUrl: url } })).toThrow(`_hub.metricsReceiver.alertmanagerUrl: ${JSON.stringify(url)} is not an http(s) URL without credentials or query, e.g. http://alertmanager.monitoring:9093`);
+    }
     expect(build({ fleetManager: true, apiServerUrl: 'http://hub:6443' })).toThrow(/_hub\.apiServerUrl: "http:\/\/hub:6443" must use https/);
   });
 

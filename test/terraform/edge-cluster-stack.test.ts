@@ -15,6 +15,15 @@ function build(props: Partial<EdgeClusterStackProps>): () => EdgeClusterStack {
   });
 }
 
+describe('EdgeClusterStack monitoring options', () => {
+  test('WHEN selectorLabels or exporters are given in operator mode, or a selector label is invalid THEN each is an error at its path', () => {
+    expect(build({ platform: { ...minimal, monitoring: { mode: 'operator', selectorLabels: { release: 'x' }, exporters: false } } }))
+      .toThrow(/site-a\.platform\.monitoring\.selectorLabels: applies to mode kube-prometheus-stack only \(in operator mode there is no Prometheus server to select or feed\)[\s\S]*site-a\.platform\.monitoring\.exporters: applies to mode kube-prometheus-stack only/);
+    expect(build({ platform: { ...minimal, monitoring: { mode: 'kube-prometheus-stack', selectorLabels: { 'bad key!': 'x' } } } }))
+      .toThrow(/site-a\.platform\.monitoring\.selectorLabels\.bad key!: /);
+  });
+});
+
 describe('EdgeClusterStack', () => {
   describe('releases per platform', () => {
     test('WHEN the site runs flannel with cert-manager THEN only cert-manager is released, with no dependency', () => {

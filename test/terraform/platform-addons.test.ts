@@ -103,5 +103,9 @@ describe('custom-metrics adapter', () => {
       siteName: 'site-a', access: { context: 'site-a' },
       platform: { cni: 'flannel', certManager: true, nodeCount: 1, customMetrics: { prometheusUrl: 'prometheus:9090', prometheusPort: 0, rules: [{ metric: 'bad-name' }] } },
     })).toThrow(/customMetrics\.prometheusUrl: "prometheus:9090" is not an http\(s\) URL[\s\S]*customMetrics\.prometheusPort: must be a port[\s\S]*customMetrics\.rules\[0\]\.metric: "bad-name" is not a Prometheus metric name/);
+    expect(() => new EdgeClusterStack(new InMemoryRoot(), 'site-a', {
+      siteName: 'site-a', access: { context: 'site-a' },
+      platform: { cni: 'flannel', certManager: true, nodeCount: 1, customMetrics: { prometheusUrl: 'http://prometheus.monitoring.svc', prometheusPort: 9090, rules: [] } },
+    })).toThrow('site-a.platform.customMetrics.rules: must list at least one metric: an adapter with no rule serves nothing');
   });
 });

@@ -63,8 +63,9 @@ export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problem
   if (hub.metricsReceiver) {
     checkReceiver(hub.metricsReceiver, childPath(path, 'metricsReceiver'), problems);
     const url = hub.metricsReceiver.alertmanagerUrl;
-    if (url !== undefined && !/^https?:\/\/[^\s@/]+(\/\S*)?$/.test(url)) {
-      problems.add(childPath(childPath(path, 'metricsReceiver'), 'alertmanagerUrl'), `${JSON.stringify(url)} is not an http(s) URL without credentials, e.g. http://alertmanager.monitoring:9093`);
+    // No credentials, and no query (a `?token=` would land in the values and the Terraform state).
+    if (url !== undefined && !/^https?:\/\/[^\s@/?#]+(\/[^\s?#]*)?$/.test(url)) {
+      problems.add(childPath(childPath(path, 'metricsReceiver'), 'alertmanagerUrl'), `${JSON.stringify(url)} is not an http(s) URL without credentials or query, e.g. http://alertmanager.monitoring:9093`);
     }
   }
   if (hub.logReceiver) checkReceiver(hub.logReceiver, childPath(path, 'logReceiver'), problems);
