@@ -23,11 +23,28 @@ import { listFiles } from '../lib/private/output-writer';
 
 const EXAMPLE = yaml.load(readFileSync(join(process.cwd(), 'apps', 'fleet.yaml'), 'utf8')) as { sites: any[] } & Record<string, unknown>;
 
+/** Whether the site's nodes join the hub's control plane, where node and namespace names are fleet-wide. */
+function sharesHub(site: any): boolean {
+  return site.cluster?.flavor === 'openyurt' || site.cluster?.flavor === 'kubeedge';
+}
+
+/** A hub-joined site with its nodes and its workloads' namespaces renamed, as each real site has its own. */
+function ownNames(site: any, suffix: string): any {
+  const rename = (name: string) => `${name}-${suffix}`;
+  const components = { ...site.components };
+  for (const key of ['yurtAppSets', 'edgeApplications']) {
+    if (components[key]) components[key] = components[key].map((w: any) => ({ ...w, namespace: rename(w.namespace) }));
+  }
+  if (components.devices) components.devices = { ...components.devices, devices: components.devices.devices.map((d: any) => ({ ...d, node: rename(d.node) })) };
+  return { ...site, nodes: site.nodes.map((n: any) => ({ ...n, name: rename(n.name) })), components };
+}
+
 /** The example sites' shapes, renamed, `count` times; `changed` is a site whose zone differs. */
 function writeInventory(file: string, count: number, changed = -1): void {
   const sites = Array.from({ length: count }, (_, i) => {
     const shape = EXAMPLE.sites[i % EXAMPLE.sites.length];
-    const site = { ...shape, name: `${shape.name}-${String(i).padStart(5, '0')}` };
+    const suffix = String(i).padStart(5, '0');
+    const site = { ...(sharesHub(shape) ? ownNames(shape, suffix) : shape), name: `${shape.name}-${suffix}` };
     return i === changed ? { ...site, zone: `${shape.zone}-b` } : site;
   });
   // The example's fleet settings too (defaults, GitOps, Terraform): every site gets its Fleet and Flux files and its Terraform stack.

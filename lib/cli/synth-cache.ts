@@ -28,7 +28,7 @@ export interface CachedSite {
 
 /** What a worker needs to decide whether a site can be reused. */
 export interface CacheCheck {
-  /** The fleet's settings as JSON (`SynthCache.checkFor`). */
+  /** A digest of the fleet's settings (`SynthCache.checkFor`): hashed once, not with every site. */
   readonly fleetInputs: string;
   /**
    * The fingerprint of the schemas the run checks objects against.
@@ -95,7 +95,7 @@ export class SynthCache {
    * the run checks objects against, when it does.
    */
   public checkFor(fleet: unknown, schemas?: string): CacheCheck {
-    return { fleetInputs: JSON.stringify(fleet ?? null), ...(schemas !== undefined ? { schemas } : {}) };
+    return { fleetInputs: sha256(JSON.stringify(fleet ?? null)), ...(schemas !== undefined ? { schemas } : {}) };
   }
 
   /** The recorded digest of every cached site's files, by site. */

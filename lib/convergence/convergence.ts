@@ -2,7 +2,7 @@ import type { WorkloadDemand } from '../node/capacity';
 import { clusterNodeLabels, nodeAllocatable, registrationTaint } from '../private/node-config';
 import type { Problem } from '../private/problems';
 import type { MirroredNode } from '../private/registry-mirrors';
-import { alertEvaluator, alertGroupName } from '../monitoring/alert-evaluation';
+import { alertEvaluator, hubGroupEvaluates } from '../monitoring/alert-evaluation';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { namespaceOwnershipProblems } from '../terraform/namespace-ownership';
 import { checkControllers, checkServed } from './check-apis';
@@ -65,19 +65,18 @@ export interface ConvergenceInputs {
 }
 
 /**
- * An agent-mode site's alerts have an evaluator: the hub's vmalert with the site's rule group
- * (an agent-mode Prometheus evaluates no rules; see `alertEvaluator`).
+ * An agent-mode site's alerts have an evaluator: the hub's vmalert with a rule group that
+ * selects the site (an agent-mode Prometheus evaluates no rules; see `alertEvaluator`).
  */
 function checkAlertEvaluation(model: ClusterModel, spec: ResolvedSiteSpec): Problem[] {
   const monitoring = spec.components.monitoring;
   if (!monitoring || alertEvaluator(monitoring) !== 'hub') return [];
-  const group = alertGroupName(spec.name);
   const evaluator = model.hubReleases.find((r) => r.chart === 'victoria-metrics-alert'
-    && ((valueAt(r.values, 'server.config.alerts.groups', []) as { name?: string }[]).some((g) => g.name === group)));
+    && (valueAt(r.values, 'server.config.alerts.groups', []) as { rules?: { expr?: string }[] }[]).some((g) => hubGroupEvaluates(g, spec.name)));
   if (evaluator) return [];
   return [{
     path: `${spec.name}/Monitoring`,
-    message: `the alerts of an agent-mode site are evaluated at the hub, but no hub vmalert has the rule group ${group}: give the fleet's terraform.hub a metricsReceiver, or run monitoring in mode server`,
+    message: `the alerts of an agent-mode site are evaluated at the hub, but no rule group of a hub vmalert selects site ${spec.name}: give the fleet's terraform.hub a metricsReceiver, or run monitoring in mode server`,
   }];
 }
 

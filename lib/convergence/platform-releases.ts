@@ -1,3 +1,4 @@
+import { HUB_STACK_NAME, terraformStackFile } from '../terraform/terraform-files';
 import { CHART_FACTS } from './chart-facts';
 
 /** One Helm release of a Terraform stack, as the stack's JSON says it. */
@@ -25,14 +26,17 @@ export interface ReleaseFootprint {
   readonly images: readonly string[];
 }
 
-/** The last stack read: every site of a fleet reads the same hub stack. */
-let lastRead: { readonly json: string; readonly stackFile: string; readonly releases: PlatformRelease[] } | undefined;
+/** The stacks read last, by file: every site of a fleet reads the same hub stack, and its own. */
+const lastRead = new Map<string, { readonly json: string; readonly releases: PlatformRelease[] }>();
 
 /** The Helm releases of a Terraform stack's JSON (`cdk.tf.json`). */
 export function releasesOf(stackJson: string, stackFile: string, hub: boolean): PlatformRelease[] {
-  if (lastRead?.json === stackJson && lastRead.stackFile === stackFile) return lastRead.releases;
+  const last = lastRead.get(stackFile);
+  if (last?.json === stackJson) return last.releases;
   const releases = parseReleases(stackJson, stackFile, hub);
-  lastRead = { json: stackJson, stackFile, releases };
+  // One entry per file, so a fleet of thousands of sites keeps only the hub's and the current site's.
+  if (lastRead.size > 1) for (const file of lastRead.keys()) if (file !== terraformStackFile(HUB_STACK_NAME)) lastRead.delete(file);
+  lastRead.set(stackFile, { json: stackJson, releases });
   return releases;
 }
 

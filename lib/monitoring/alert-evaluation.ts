@@ -57,20 +57,24 @@ export interface AlertRuleGroup {
   readonly rules: readonly AlertRule[];
 }
 
-/** Name of a site's rule group: `edge-site`, or `edge-site/<site>` at the hub, where every site has one. */
-export function alertGroupName(site?: string): string {
-  return site === undefined ? 'edge-site' : `edge-site/${site}`;
-}
+/**
+ * The external label an agent-mode site's Prometheus adds to what it remote-writes, saying
+ * the hub evaluates its alerts: the hub's rule groups select on it, so their size does not
+ * grow with the fleet.
+ */
+export const HUB_ALERTS_LABEL = { name: 'edge_alerts', value: 'hub' } as const;
+
+/** Name of a site's own rule group, and of the hub's group of every site with the most common thresholds. */
+export const ALERT_GROUP_NAME = 'edge-site';
 
 /**
- * The rule group of a site's alerts. With `site`, each expression selects only that
- * site's series (the `site` external label its remote write adds), for an evaluator
- * that sees every site's series (the hub).
+ * The rule group of alerts. With `hubScope` (PromQL label matchers), each expression selects
+ * only the series of the sites it names, for an evaluator that sees every site's series (the hub).
  */
-export function edgeAlertGroup(thresholds: EdgeAlertThresholds, site?: string): AlertRuleGroup {
+export function edgeAlertGroup(thresholds: EdgeAlertThresholds, name = ALERT_GROUP_NAME, hubScope?: string): AlertRuleGroup {
   return {
-    name: alertGroupName(site),
-    rules: edgeAlerts(thresholds, site).map((a) => ({
+    name,
+    rules: edgeAlerts(thresholds, hubScope).map((a) => ({
       alert: a.alert,
       expr: a.expr,
       for: a.for,
@@ -84,14 +88,50 @@ export function edgeAlertGroup(thresholds: EdgeAlertThresholds, site?: string): 
 export interface MonitoredSite {
   /** Site name: the value of the `site` label of its remote-written series. */
   readonly name: string;
-  /** The site's `components.monitoring`, when it runs monitoring. */
+  /**
+   * The site's `components.monitoring`.
+   * @default - the site runs no monitoring
+   */
   readonly monitoring?: EdgeMonitoringOptions;
 }
 
-/** The rule groups the hub evaluates: one per site whose alerts are evaluated at the hub, by site name. */
+/**
+ * The rule groups the hub evaluates for the sites whose alerts are evaluated there: one group
+ * for the sites that share the most common thresholds (`edge-site`, selecting every series
+ * labelled `edge_alerts="hub"` but those of the other sites), and one per other set of
+ * thresholds (`edge-site/<its first site>`, naming its sites). The groups grow with the sites
+ * whose thresholds differ, not with the fleet.
+ */
 export function hubAlertGroups(sites: readonly MonitoredSite[]): AlertRuleGroup[] {
-  return sites
-    .filter((s) => s.monitoring !== undefined && alertEvaluator(s.monitoring) === 'hub')
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((s) => edgeAlertGroup(alertThresholds(s.monitoring!, s.name), s.name));
+  const hub = sites.filter((s) => s.monitoring !== undefined && alertEvaluator(s.monitoring) === 'hub').sort((a, b) => a.name.localeCompare(b.name));
+  const classes = new Map<string, { thresholds: EdgeAlertThresholds; sites: string[] }>();
+  for (const site of hub) {
+    const { site: _name, ...thresholds } = alertThresholds(site.monitoring!, site.name);
+    const key = JSON.stringify(thresholds);
+    const entry = classes.get(key) ?? { thresholds: { ...thresholds, site: site.name }, sites: [] };
+    entry.sites.push(site.name);
+    classes.set(key, entry);
+  }
+  // The largest class is the common one; on a tie, the one of the first site by name.
+  const [common, ...others] = [...classes.values()].sort((a, b) => b.sites.length - a.sites.length || a.sites[0].localeCompare(b.sites[0]));
+  if (!common) return [];
+  const label = `${HUB_ALERTS_LABEL.name}="${HUB_ALERTS_LABEL.value}"`;
+  const excepted = others.flatMap((c) => c.sites);
+  return [
+    edgeAlertGroup(common.thresholds, ALERT_GROUP_NAME, `${label}${excepted.length > 0 ? `,site!~"${excepted.join('|')}"` : ''}`),
+    ...others.map((c) => edgeAlertGroup(c.thresholds, `${ALERT_GROUP_NAME}/${c.sites[0]}`, `${label},site=~"${c.sites.join('|')}"`)),
+  ];
+}
+
+/**
+ * Whether a hub rule group evaluates a site's alerts, read from the group itself (the scope
+ * `hubAlertGroups` writes into its expressions).
+ */
+export function hubGroupEvaluates(group: { readonly rules?: readonly { readonly expr?: string }[] }, site: string): boolean {
+  const expr = group.rules?.[0]?.expr ?? '';
+  const match = new RegExp(`${HUB_ALERTS_LABEL.name}="${HUB_ALERTS_LABEL.value}"(?:,site(=~|!~)"([^"]*)")?`).exec(expr);
+  if (!match) return false;
+  if (match[1] === undefined) return true;
+  const listed = match[2].split('|').includes(site);
+  return match[1] === '=~' ? listed : !listed;
 }

@@ -17,8 +17,9 @@ export interface EdgeAlertThresholds {
   /** Whether the site remote-writes; the sync lag alert exists only then. */
   readonly remoteWrite: boolean;
   /**
-   * The site whose nodes the node alerts watch (nodes carry it as `edge.site`): on a control
-   * plane shared with other sites, kube-state-metrics reports every site's nodes.
+   * The site whose nodes the node alerts watch when it evaluates them itself (nodes carry it
+   * as `edge.site`): on a control plane shared with other sites, kube-state-metrics reports
+   * every site's nodes.
    */
   readonly site: string;
 }

@@ -127,6 +127,7 @@ export class EdgeMonitoring extends Construct {
       nodeExporterPort: this.nodeExporter.port,
       targets: () => this.targets,
       rules: this.alertEvaluator === 'site' ? edgeAlertGroup(alertThresholds(props, site.spec.name)) : undefined,
+      hubEvaluatesAlerts: this.alertEvaluator === 'hub',
     });
     // Two of the alerts read node and pod state, which only kube-state-metrics reports.
     this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {

@@ -50,6 +50,12 @@ export interface EdgePrometheusProps {
    */
   readonly rules?: AlertRuleGroup;
   /**
+   * The hub's vmalert evaluates the site's alerts (an agent evaluates none): the remote-written
+   * series carry `edge_alerts="hub"`, which the hub's rule groups select.
+   * @default false
+   */
+  readonly hubEvaluatesAlerts?: boolean;
+  /**
    * Container image, pinned.
    * @default 'quay.io/prometheus/prometheus:v3.5.0'
    */
@@ -112,6 +118,7 @@ export class EdgePrometheus extends Construct {
     const rulesYaml = props.rules ? toYaml({ groups: [props.rules] }) : undefined;
     const renderConfig = () => toYaml(prometheusConfig({
       ruleFiles: props.rules ? [`${RULES_DIR}/*.yml`] : undefined,
+      hubEvaluatesAlerts: props.hubEvaluatesAlerts,
       site: site.spec,
       mode: props.mode,
       scrapeInterval: props.scrapeInterval,

@@ -216,7 +216,7 @@ export class EdgeFleet {
       ?? (this.terraform ? undefined : terraformFiles([site.spec], { settings: { access: { inCluster: true } }, templates: this.stackTemplates })[0]?.content);
     const hubStack = this.fleetFiles().find((f) => f.path === terraformStackFile(HUB_STACK_NAME))?.content;
     // Every server carries the same manifests; the cluster applies them once.
-    const nodeManifests = [...new Set(nodeFiles.filter((f) => isAutoDeployManifest(f.path)).map((f) => f.content))].flatMap((content) => yaml.loadAll(content));
+    const nodeManifests = [...new Set(nodeFiles.filter((f) => isAutoDeployManifest(f.path)).map((f) => f.content))].flatMap(parsedManifests);
     // The node-installed system-upgrade-controller pulls its images (the jobs' kubectl image too) like any workload.
     const siteImages = [...new Set([...imagesOf(objects.map((o) => o.object)), ...systemUpgradeControllerImages(site.spec)])].sort();
     return checkConvergence({
@@ -280,6 +280,18 @@ export class EdgeFleet {
     const summary = writeOutput(outdir, synthesis.files, FLEET_OUTPUT_DIRS);
     return { ...synthesis, summary };
   }
+}
+
+/** The documents of a manifest file, parsed once for the sites that share it (the same upstream release). */
+const parsedManifestCache = new Map<string, unknown[]>();
+function parsedManifests(content: string): unknown[] {
+  let documents = parsedManifestCache.get(content);
+  if (!documents) {
+    if (parsedManifestCache.size > 8) parsedManifestCache.clear();
+    documents = yaml.loadAll(content);
+    parsedManifestCache.set(content, documents);
+  }
+  return documents;
 }
 
 /** k3s applies the manifests in a server's `server/manifests/` folder itself, at every start. */

@@ -1,6 +1,7 @@
 import { checkSharedControlPlane, sharedControlPlaneFootprint } from '../../lib/convergence/check-shared-control-plane';
 import { checkConvergence, ConvergenceInputs, modelNodesOf } from '../../lib/convergence/convergence';
 import { resolveSiteSpec, SiteSpec } from '../../lib';
+import { hubAlertGroups } from '../../lib/monitoring/alert-evaluation';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 
 // One failing fixture per check, asserting its message, and the passing case beside it.
@@ -98,13 +99,17 @@ describe('controllers', () => {
 
 describe('alert evaluation', () => {
   const monitoring = { remoteWrite: { url: 'https://metrics.example.com/api/v1/write', bearerTokenSecret: { secretName: 'rw', key: 'token' } } };
-  const vmalert = (groups: string[]) => stack({ vmalert: { chart: 'victoria-metrics-alert', version: '0.47.0', values: { server: { config: { alerts: { groups: groups.map((name) => ({ name, rules: [] })) } } } } } });
+  const vmalert = (groups: readonly unknown[]) => stack({ vmalert: { chart: 'victoria-metrics-alert', version: '0.47.0', values: { server: { config: { alerts: { groups } } } } } });
+  const custom = { ...monitoring, alerts: { cpuPercent: 70 } };
 
-  test('WHEN an agent-mode site\'s alerts have no hub vmalert group THEN the check fails; the group resolves it', () => {
+  test('WHEN no hub vmalert group selects an agent-mode site THEN the check fails; a group that selects it resolves it', () => {
     const site = { components: { monitoring } };
-    expect(problemsOf(converge([], { site }), 'controllers')).toEqual(['the alerts of an agent-mode site are evaluated at the hub, but no hub vmalert has the rule group edge-site/test-site: give the fleet\'s terraform.hub a metricsReceiver, or run monitoring in mode server']);
-    expect(problemsOf(converge([], { site, hubStack: vmalert(['edge-site/other-site']) }), 'controllers')).toHaveLength(1);
-    expect(problemsOf(converge([], { site, hubStack: vmalert(['edge-site/test-site']) }), 'controllers')).toEqual([]);
+    expect(problemsOf(converge([], { site }), 'controllers')).toEqual(['the alerts of an agent-mode site are evaluated at the hub, but no rule group of a hub vmalert selects site test-site: give the fleet\'s terraform.hub a metricsReceiver, or run monitoring in mode server']);
+    // The common group leaves out the sites of other thresholds, test-site among them here; its own group is missing.
+    const [common] = hubAlertGroups([{ name: 'a', monitoring }, { name: 'b', monitoring }, { name: 'test-site', monitoring: custom }]);
+    expect(problemsOf(converge([], { site, hubStack: vmalert([common]) }), 'controllers')).toHaveLength(1);
+    expect(problemsOf(converge([], { site, hubStack: vmalert(hubAlertGroups([{ name: 'a', monitoring }, { name: 'b', monitoring }, { name: 'test-site', monitoring: custom }])) }), 'controllers')).toEqual([]);
+    expect(problemsOf(converge([], { site, hubStack: vmalert(hubAlertGroups([{ name: 'test-site', monitoring }])) }), 'controllers')).toEqual([]);
   });
 
   test('WHEN a server-mode site evaluates its own alerts THEN it needs no hub', () => {

@@ -88,7 +88,7 @@ export function checkFluentBitConfig(text: string): { config: any; problems: str
   return { config, problems };
 }
 
-const FUNCTIONS = ['sum', 'count', 'avg', 'max', 'min', 'rate', 'increase', 'histogram_quantile', 'max_over_time', 'vector', 'by', 'ignoring', 'group_right', 'on', 'group_left'];
+const FUNCTIONS = ['sum', 'count', 'avg', 'max', 'min', 'rate', 'increase', 'histogram_quantile', 'max_over_time', 'vector', 'by', 'ignoring', 'group_right', 'on', 'group_left', 'label_replace'];
 
 /** Why an expression does not look like PromQL (unbalanced brackets, unknown functions, empty), or undefined. */
 export function promqlProblem(expr: string): string | undefined {

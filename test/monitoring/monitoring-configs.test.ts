@@ -22,11 +22,11 @@ function fluentBitYaml(objects: any[]): string {
 }
 
 describe('the Prometheus configuration', () => {
-  test('WHEN it is parsed THEN it is a valid config with a 30s interval and the site as external labels', () => {
+  test('WHEN it is parsed THEN it is a valid config with a 30s interval and the site as external labels, an agent\'s saying the hub evaluates its alerts', () => {
     const { config, problems } = checkPrometheusConfig(prometheusYaml(objectsOf(REMOTE)));
     expect(problems).toEqual([]);
     expect(config.global).toEqual({
-      scrape_interval: '30s', scrape_timeout: '10s', external_labels: { site: 'test-site', region: 'eu-central', zone: 'eu-central-1' },
+      scrape_interval: '30s', scrape_timeout: '10s', external_labels: { site: 'test-site', region: 'eu-central', zone: 'eu-central-1', edge_alerts: 'hub' },
     });
     expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'edge-nodes', 'edge-pods', 'monitoring/kube-state-metrics']);
     // An agent evaluates no rules.

@@ -23,10 +23,10 @@ describe('monitoring on the shared control plane', () => {
     expect(args).toContain('--namespaces=store-pool-paris-edge-system,store-pool-paris-monitoring,storefront');
   });
 
-  test('WHEN the hub evaluates a site\'s node alerts THEN they keep the nodes labelled with that site', () => {
+  test('WHEN the hub evaluates the sites\' node alerts THEN a node counts only for the site its edge.site label names', () => {
     const hub = JSON.parse(fleet.fleetFiles().find((f) => f.path === 'terraform/_hub/cdk.tf.json')!.content);
     const groups = JSON.parse(hub.resource.helm_release.vmalert.values[0]).server.config.alerts.groups;
-    const notReady = groups.find((g: any) => g.name === 'edge-site/store-pool-paris').rules.find((r: any) => r.alert === 'EdgeNodeNotReady');
-    expect(notReady.expr).toContain('* on(node) group_left() kube_node_labels{job=~"(.+/)?kube-state-metrics",site="store-pool-paris",label_edge_site="store-pool-paris"}');
+    const notReady = groups.find((g: any) => g.name === 'edge-site').rules.find((r: any) => r.alert === 'EdgeNodeNotReady');
+    expect(notReady.expr).toContain('* on(site, node) group_left() label_replace(kube_node_labels{job=~"(.+/)?kube-state-metrics",edge_alerts="hub"}, "site", "$1", "label_edge_site", "(.+)")');
   });
 });

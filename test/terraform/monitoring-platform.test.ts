@@ -1,4 +1,4 @@
-import { hubAlertGroups } from '../../lib/monitoring/alert-evaluation';
+import { hubAlertGroups, hubGroupEvaluates } from '../../lib/monitoring/alert-evaluation';
 import { platformFromSite, terraformFiles } from '../../lib/terraform';
 import { promqlProblem } from '../monitoring/config-checks';
 import { releasesOf, site, siteStack, valuesOf } from './support/stacks';
@@ -35,20 +35,28 @@ describe('the hub evaluates the alerts of agent-mode sites', () => {
     site({ name: 'server-a', components: { monitoring: { ...REMOTE, mode: 'server' } } }),
     site({ name: 'operator-c', components: { monitoring: { ...REMOTE, prometheusOperator: true } } }),
     site({ name: 'agent-a', components: { monitoring: { ...REMOTE, alerts: { cpuPercent: 70 } } } }),
+    site({ name: 'agent-c', components: { monitoring: REMOTE } }),
   ];
 
-  test('WHEN sites are agents THEN each gets one rule group whose every selector is scoped to its site label', () => {
+  test('WHEN sites are agents THEN one group serves the common thresholds and one each other set, every selector scoped by the agents\' label and the sites', () => {
     const groups = hubAlertGroups(sites.map((s) => ({ name: s.name, monitoring: s.components.monitoring })));
-    expect(groups.map((g) => g.name)).toEqual(['edge-site/agent-a', 'edge-site/agent-b']);
-    for (const group of groups) {
-      const siteName = group.name.split('/')[1];
+    expect(groups.map((g) => g.name)).toEqual(['edge-site', 'edge-site/agent-a']);
+    const scopes = ['edge_alerts="hub",site!~"agent-a"', 'edge_alerts="hub",site=~"agent-a"'];
+    groups.forEach((group, i) => {
       for (const rule of group.rules) {
         expect(promqlProblem(rule.expr)).toBeUndefined();
         const selectors = rule.expr.match(/\{[^}]*\}/g)!.filter((s) => !s.startsWith('{{'));
-        for (const selector of selectors) expect(selector).toContain(`site="${siteName}"`);
+        for (const selector of selectors) expect(selector).toContain(scopes[i]);
       }
-    }
-    expect(groups[0].rules.find((r) => r.alert === 'EdgeNodeHighCpu')!.expr).toMatch(/> 70$/);
+    });
+    expect(groups[0].rules.find((r) => r.alert === 'EdgeNodeHighCpu')!.expr).toMatch(/> 80$/);
+    expect(groups[1].rules.find((r) => r.alert === 'EdgeNodeHighCpu')!.expr).toMatch(/> 70$/);
+    // The groups do not grow with the fleet: a thousand more agents with the common thresholds change nothing.
+    const more = Array.from({ length: 1000 }, (_, i) => ({ name: `agent-${String(i).padStart(4, '0')}x`, monitoring: REMOTE }));
+    expect(JSON.stringify(hubAlertGroups([...sites.map((s) => ({ name: s.name, monitoring: s.components.monitoring })), ...more]))).toBe(JSON.stringify(groups));
+    expect(hubGroupEvaluates(groups[0], 'agent-b')).toBe(true);
+    expect(hubGroupEvaluates(groups[0], 'agent-a')).toBe(false);
+    expect(hubGroupEvaluates(groups[1], 'agent-a')).toBe(true);
   });
 
   // Regression: the hub ran VictoriaMetrics single without vmalert, so agent-mode alerts were evaluated nowhere.
@@ -60,7 +68,7 @@ describe('the hub evaluates the alerts of agent-mode sites', () => {
     const values = valuesOf(vmalert);
     const url = 'http://victoria-metrics-victoria-metrics-single-server.monitoring-platform.svc:8428';
     expect(values.server).toMatchObject({ datasource: { url }, remoteWrite: { url }, remoteRead: { url }, extraArgs: { 'notifier.blackhole': true } });
-    expect(values.server.config.alerts.groups.map((g: any) => g.name)).toEqual(['edge-site/agent-a', 'edge-site/agent-b']);
+    expect(values.server.config.alerts.groups.map((g: any) => g.name)).toEqual(['edge-site', 'edge-site/agent-a']);
   });
 
   test('WHEN an Alertmanager URL is given THEN vmalert notifies it', () => {

@@ -38,21 +38,25 @@ function escape(value: string): string {
 }
 
 /**
- * The site's alerts. With `site`, every selector also matches `site="<site>"`: the
- * hub evaluates each site's alerts on the remote-written series of all sites, which
- * carry the site as the external label `site`. Aggregations keep `site`, so an alert
- * evaluated at the hub says which site it is about (locally the label is absent and
- * `by (site, …)` is the same as without it).
+ * The site's alerts. With `hubScope` (label matchers such as `edge_alerts="hub",site!~"a|b"`),
+ * every selector also matches it: the hub evaluates the alerts of many sites at once on their
+ * remote-written series, which carry the site as the external label `site`. Aggregations keep
+ * `site`, so an alert evaluated at the hub says which site it is about (locally the label is
+ * absent and `by (site, …)` is the same as without it).
  */
-export function edgeAlerts(t: EdgeAlertThresholds, site?: string): EdgeAlert[] {
-  const scope = site === undefined ? '' : `,site="${escape(site)}"`;
+export function edgeAlerts(t: EdgeAlertThresholds, hubScope?: string): EdgeAlert[] {
+  const scope = hubScope === undefined ? '' : `,${hubScope}`;
   const node = `${NODE_JOBS}${scope}`;
   const ksm = `${KSM_JOBS}${scope}`;
+  // Only the site's own nodes (a shared control plane reports every site's): locally by the
+  // site's name, at the hub by matching the node's edge.site label to the series' site label.
+  const ownNodes = hubScope === undefined
+    ? `* on(node) group_left() kube_node_labels{${ksm},label_edge_site="${escape(t.site)}"}`
+    : `* on(site, node) group_left() label_replace(kube_node_labels{${ksm}}, "site", "$1", "label_edge_site", "(.+)")`;
   const alerts: EdgeAlert[] = [
     {
       alert: 'EdgeNodeNotReady',
-      expr: `sum by (site, node) (kube_node_status_condition{${ksm},condition="Ready",status!="true"}`
-        + ` * on(node) group_left() kube_node_labels{${ksm},label_edge_site="${escape(t.site)}"}) > 0`,
+      expr: `sum by (site, node) (kube_node_status_condition{${ksm},condition="Ready",status!="true"} ${ownNodes}) > 0`,
       for: t.for, severity: 'critical',
       summary: 'Edge node {{ $labels.node }} is not Ready',
       description: 'The kubelet of {{ $labels.node }} reports NotReady or Unknown; its pods are not being managed.',

@@ -1,3 +1,4 @@
+import { HUB_ALERTS_LABEL } from '../alert-evaluation';
 import type { ResolvedSiteSpec } from '../../site/site-spec';
 import type { PrometheusMode, ScrapeTarget } from '../monitoring-options';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './prometheus-duration';
@@ -81,6 +82,8 @@ export interface PrometheusConfigInput {
   readonly targets: readonly ScrapeTarget[];
   /** Rule files to evaluate (glob patterns); server mode only. @default - none */
   readonly ruleFiles?: readonly string[];
+  /** Whether the hub evaluates the site's alerts: the remote-written series then say so (`HUB_ALERTS_LABEL`). @default false */
+  readonly hubEvaluatesAlerts?: boolean;
 }
 
 /** Label that marks a site's edge nodes (set from the cluster side). */
@@ -94,6 +97,7 @@ const EDGE_NODE_SITE_LABEL = '__meta_kubernetes_node_label_edge_site';
 export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfig {
   const interval = parsePrometheusDurationSeconds(input.scrapeInterval)!;
   const externalLabels: Record<string, string> = { site: input.site.name };
+  if (input.hubEvaluatesAlerts) externalLabels[HUB_ALERTS_LABEL.name] = HUB_ALERTS_LABEL.value;
   if (input.site.region) externalLabels.region = input.site.region;
   if (input.site.zone) externalLabels.zone = input.site.zone;
   return {
