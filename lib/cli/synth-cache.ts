@@ -28,7 +28,7 @@ export interface CachedSite {
 
 /** What a worker needs to decide whether a site can be reused. */
 export interface CacheCheck {
-  /** A digest of the fleet's settings (`SynthCache.checkFor`): hashed once, not with every site. */
+  /** The fleet's settings as JSON (`SynthCache.checkFor`). */
   readonly fleetInputs: string;
   /**
    * The fingerprint of the schemas the run checks objects against.
@@ -37,9 +37,16 @@ export interface CacheCheck {
   readonly schemas?: string;
 }
 
+/** The fleet settings' digest, computed once per run rather than hashing the settings with every site. */
+let lastFleetDigest: { readonly inputs: string; readonly digest: string } | undefined;
+function fleetDigest(inputs: string): string {
+  if (lastFleetDigest?.inputs !== inputs) lastFleetDigest = { inputs, digest: sha256(inputs) };
+  return lastFleetDigest.digest;
+}
+
 /** The input hash of a site: its spec, the fleet's settings and the library's code. */
 export function siteInputHash(spec: ResolvedSiteSpec, fleetInputs: string): string {
-  return sha256(`${codeFingerprint()}\n${fleetInputs}\n${JSON.stringify(spec)}`);
+  return sha256(`${codeFingerprint()}\n${fleetDigest(fleetInputs)}\n${JSON.stringify(spec)}`);
 }
 
 /**
@@ -95,7 +102,7 @@ export class SynthCache {
    * the run checks objects against, when it does.
    */
   public checkFor(fleet: unknown, schemas?: string): CacheCheck {
-    return { fleetInputs: sha256(JSON.stringify(fleet ?? null)), ...(schemas !== undefined ? { schemas } : {}) };
+    return { fleetInputs: JSON.stringify(fleet ?? null), ...(schemas !== undefined ? { schemas } : {}) };
   }
 
   /** The recorded digest of every cached site's files, by site. */
