@@ -1,3 +1,4 @@
+import { SITE_LABEL } from '../private/labels';
 import type { Problem } from '../private/problems';
 import type { ModelNode } from './cluster-model';
 import { unschedulableReason } from './selectors';
@@ -46,9 +47,19 @@ export function checkSharedControlPlane(footprints: readonly SharedControlPlaneF
   for (const extra of defaults.slice(1)) {
     problems.push({ path: extra.path, message: `${extra.key} is the cluster's default priority, and so is ${defaults[0].key} of site ${defaults[0].site} on the same control plane: Kubernetes admits only one default PriorityClass` });
   }
+  // Nodes by the site label they carry: a DaemonSet that selects a site can only land on its nodes,
+  // so a fleet of thousands of hub-joined sites is checked in linear time.
+  const bySite = new Map<string, ModelNode[]>();
+  for (const node of footprints.flatMap((f) => f.nodes)) {
+    const value = node.labels[SITE_LABEL];
+    bySite.set(value, [...(bySite.get(value) ?? []), node]);
+  }
+  const allNodes = footprints.flatMap((f) => f.nodes);
   for (const footprint of footprints) {
     for (const daemonSet of footprint.daemonSets) {
-      const foreign = footprints.filter((f) => f.site !== footprint.site).flatMap((f) => f.nodes).filter((node) => unschedulableReason(daemonSet.spec, node) === undefined);
+      const selected = daemonSet.spec.nodeSelector?.[SITE_LABEL] as string | undefined;
+      const candidates = selected !== undefined ? bySite.get(selected) ?? [] : allNodes;
+      const foreign = candidates.filter((node) => node.site !== footprint.site && unschedulableReason(daemonSet.spec, node) === undefined);
       if (foreign.length > 0) {
         problems.push({ path: daemonSet.path, message: `${daemonSet.description} would also run on nodes of other sites of the shared control plane: ${foreign.map((n) => `${n.site}/${n.name}`).join(', ')}; select the site's own nodes (edge.site)` });
       }
