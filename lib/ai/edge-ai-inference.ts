@@ -7,6 +7,7 @@ import { Problems } from '../private/problems';
 import { resolveBudget } from '../private/resources';
 import { parseBytes, parseCpuMillis } from '../private/quantity';
 import { applicationPodDefaults, scratchVolumes } from '../security/pod-defaults';
+import { ACCELERATOR_LABEL } from '../private/labels';
 import { EdgeSite } from '../site/edge-site';
 import { placePods } from '../site/placement';
 import { tierProfile, TIERS } from '../site/tier';
@@ -60,7 +61,7 @@ export class EdgeAIInference extends Construct {
     // Several tiers of accelerator nodes: the largest tier's budget is the default.
     const budgetTier = [...TIERS].reverse().find((t) => tiers.includes(t))!;
     const budget = resolveBudget(props.resources, tierProfile(budgetTier).containerBudget);
-    const nodeLabels = { accelerator: props.accelerator };
+    const nodeLabels = { [ACCELERATOR_LABEL]: props.accelerator };
     const app = inferenceAppOptions(props, r.metricsPort);
     const ports = app.ports ?? [];
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...this.selectorLabels, ...props.labels } };

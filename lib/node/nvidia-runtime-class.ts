@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { k3sHasFeature, RUNTIME_CLASSES_GATE } from './k3s-versions';
+import { ACCELERATOR_LABEL } from '../private/labels';
 
 /** Name and handler of the NVIDIA container runtime's RuntimeClass (k3s's name, and nvidia-ctk's runtime name). */
 export const NVIDIA_RUNTIME_CLASS = 'nvidia';
@@ -43,7 +44,7 @@ export class NvidiaRuntimeClass extends Construct {
       handler: NVIDIA_RUNTIME_CLASS,
       // The accelerator label every such node registers with (registrationLabels); one
       // kind only, since a RuntimeClass's nodeSelector is ANDed with the pod's.
-      ...(kinds.length === 1 ? { scheduling: { nodeSelector: { accelerator: kinds[0] } } } : {}),
+      ...(kinds.length === 1 ? { scheduling: { nodeSelector: { [ACCELERATOR_LABEL]: kinds[0] } } } : {}),
     });
   }
 }

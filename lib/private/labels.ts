@@ -3,6 +3,8 @@
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const SITE_LABEL = 'edge.site';
+/** The node label that names a node's accelerator kind (`nvidia-gpu`, `nvidia-jetson`, ...), set at registration. */
+export const ACCELERATOR_LABEL = 'accelerator';
 export const NAME_LABEL = 'app.kubernetes.io/name';
 
 /** Labels on every object of a site. */

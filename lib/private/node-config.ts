@@ -4,6 +4,7 @@ import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
 import { parseBytes, parseCpuMillis } from './quantity';
 import type { KubeletProfile, Reservation } from '../site/tier';
 import { EDGE_ROLE_LABEL, EDGE_TAINT_KEY, tierProfile } from '../site/tier';
+import { ACCELERATOR_LABEL } from './labels';
 
 /**
  * The node-level settings of a node as plain data, shared by the k3s config
@@ -25,7 +26,7 @@ export function registrationLabels(node: ResolvedNodeSpec, site: ResolvedSiteSpe
   const labels: Record<string, string> = { 'edge.tier': node.tier, 'edge.site': site.name };
   if (site.region) labels['topology.kubernetes.io/region'] = site.region;
   if (site.zone) labels['topology.kubernetes.io/zone'] = site.zone;
-  if (node.accelerator) labels.accelerator = node.accelerator.kind;
+  if (node.accelerator) labels[ACCELERATOR_LABEL] = node.accelerator.kind;
   // An OpenYurt node joins its pool by this label at registration (as `yurtadm join`
   // does); the pool's controller may not move it afterwards.
   const membership = nodeMembership(node, site);

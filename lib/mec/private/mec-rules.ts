@@ -4,6 +4,7 @@ import { checkEdgeAppOptions } from '../../private/edge-app-rules';
 import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
 import { childPath, Problems } from '../../private/problems';
 import { MEC_NODE_LABEL, MEC_QOS_CLASSES, MecServiceOptions } from '../mec-options';
+import { ACCELERATOR_LABEL } from '../../private/labels';
 
 /**
  * The rules of a MEC service, shared by the MecService construct (which throws)
@@ -67,6 +68,6 @@ function checkUdpProbes(probes: AppProbes | undefined, ports: readonly AppPort[]
 export function mecNodeLabels(site: ResolvedSiteSpec, gpus: number): Record<string, string> {
   const labels: Record<string, string> = { [MEC_NODE_LABEL]: 'true' };
   if (site.region) labels['topology.kubernetes.io/region'] = site.region;
-  if (gpus > 0) labels.accelerator = 'nvidia-gpu';
+  if (gpus > 0) labels[ACCELERATOR_LABEL] = 'nvidia-gpu';
   return labels;
 }

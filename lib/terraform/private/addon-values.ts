@@ -1,6 +1,7 @@
 import { EDGE_TAINT_KEY } from '../../site/tier';
 import type { CustomMetricsPlatformOptions, NvidiaDevicePluginOptions } from '../cluster-platform';
 import type { ResourceValues } from './platform-values';
+import { ACCELERATOR_LABEL } from '../../private/labels';
 
 /**
  * The Helm values of the add-ons a site's workloads need from the platform layer
@@ -9,7 +10,7 @@ import type { ResourceValues } from './platform-values';
  */
 
 /** The label a node with an `nvidia-gpu` accelerator registers with (`registrationLabels`). */
-export const NVIDIA_GPU_NODE_LABELS: Readonly<Record<string, string>> = { accelerator: 'nvidia-gpu' };
+export const NVIDIA_GPU_NODE_LABELS: Readonly<Record<string, string>> = { [ACCELERATOR_LABEL]: 'nvidia-gpu' };
 
 export interface Toleration {
   readonly key: string;
