@@ -12,7 +12,7 @@ import { Tier, tierProfile } from '../site/tier';
 import { alertEvaluator, AlertEvaluator, alertThresholds, edgeAlertGroup } from './alert-evaluation';
 import { EdgeAlertRules } from './edge-alert-rules';
 import { EdgeDashboard } from './edge-dashboard';
-import { EdgePrometheus, PROMETHEUS_LABELS } from './edge-prometheus';
+import { EdgePrometheus, PROMETHEUS_LABELS, PROMETHEUS_PORT } from './edge-prometheus';
 import { FLUENT_BIT_HTTP_PORT, FLUENT_BIT_LABELS, FLUENT_BIT_METRICS_PATH, FluentBit } from './fluent-bit';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { EdgeMonitoringOptions, ScrapeTarget } from './monitoring-options';
@@ -27,6 +27,11 @@ export interface EdgeMonitoringProps extends EdgeMonitoringOptions {}
 
 /** The namespace every site's monitoring runs in. */
 export const MONITORING_NAMESPACE = 'monitoring';
+/**
+ * The namespace of the platform layer's monitoring releases (kube-prometheus-stack's operator and
+ * Prometheus on a site, the receivers at the hub); no site folder writes it.
+ */
+export const MONITORING_PLATFORM_NAMESPACE = 'monitoring-platform';
 
 // Sized for what a few days offline produce at a 30s interval on a node of the tier.
 const STORAGE_BY_TIER: Record<Tier, string> = { micro: '1Gi', mini: '2Gi', standard: '5Gi', mec: '5Gi' };
@@ -217,13 +222,29 @@ export class EdgeMonitoring extends Construct {
       spec: {
         podSelector: { matchLabels: { ...target.selector } },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: namespaceNamed(this.namespace), podSelector: { matchLabels: { ...PROMETHEUS_LABELS } } }], ports: port }],
+        ingress: [{
+          from: [
+            { namespaceSelector: namespaceNamed(this.namespace), podSelector: { matchLabels: { ...PROMETHEUS_LABELS } } },
+            // The operator-managed Prometheus runs in the platform layer's monitoring namespace.
+            ...(this.operator ? [{ namespaceSelector: namespaceNamed(MONITORING_PLATFORM_NAMESPACE) }] : []),
+          ],
+          ports: port,
+        }],
       },
     });
   }
 
   /** The site's own Prometheus, for the remote-write queue series of EdgeCloudSyncLag (job `prometheus`). */
   private prometheusMonitor(interval: string | undefined): void {
+    // The operator-managed Prometheus scrapes the site's own (its remote-write queue) from the platform's namespace.
+    new k8s.KubeNetworkPolicy(this, 'PrometheusMonitorIngress', {
+      metadata: { name: 'allow-operator-prometheus-scrape', namespace: this.namespace },
+      spec: {
+        podSelector: { matchLabels: { ...PROMETHEUS_LABELS } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: namespaceNamed(MONITORING_PLATFORM_NAMESPACE) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(PROMETHEUS_PORT) }] }],
+      },
+    });
     new ServiceMonitor(this, 'PrometheusMonitor', {
       metadata: { name: 'prometheus', namespace: this.namespace, labels: { ...this.operatorLabels } },
       spec: {

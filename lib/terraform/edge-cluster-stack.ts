@@ -1,5 +1,5 @@
 import { SPIRE_PLATFORM_NAMESPACE } from '../security/spire-hub';
-import { MONITORING_PLATFORM_NAMESPACE } from './private/hub-values';
+import { MONITORING_PLATFORM_NAMESPACE } from '../monitoring/edge-monitoring';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';

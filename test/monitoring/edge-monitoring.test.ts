@@ -170,10 +170,16 @@ describe('EdgeMonitoring scrape targets', () => {
     expect(findObject(objects, 'ServiceMonitor', 'detector', 'vision').spec).toEqual({
       selector: { matchLabels: target.selector }, namespaceSelector: { matchNames: ['vision'] }, endpoints: [{ port: 'metrics', path: '/metrics' }],
     });
+    // The site's Prometheus, and the operator-managed one of the platform's monitoring namespace (regression: it was blocked).
     expect(findObject(objects, 'NetworkPolicy', 'allow-prometheus-scrape-detector', 'vision').spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring-platform' } } },
+      ],
       ports: [{ protocol: 'TCP', port: 9090 }],
     }]);
+    expect(findObject(objects, 'NetworkPolicy', 'allow-operator-prometheus-scrape', 'monitoring').spec.ingress)
+      .toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring-platform' } } }], ports: [{ protocol: 'TCP', port: 9090 }] }]);
     expect(findObject(objects, 'NetworkPolicy', 'prometheus-scrape-vision-detector', 'monitoring').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 9090 }]);
     expect(findObject(objects, 'ConfigMap', 'prometheus-config', 'monitoring').data['prometheus.yml']).toContain('job_name: vision/detector');
   });

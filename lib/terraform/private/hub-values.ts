@@ -1,3 +1,4 @@
+import { MONITORING_PLATFORM_NAMESPACE } from '../../monitoring/edge-monitoring';
 import type { AlertRuleGroup } from '../../monitoring/alert-evaluation';
 import {
   SPIRE_CONTROLLER_CLASS, SPIRE_HUB_AGENT_ACCOUNT, SPIRE_HUB_BUNDLE_CONFIG_MAP, SPIRE_HUB_BUNDLE_FORMAT, SPIRE_HUB_BUNDLE_KEY,
@@ -155,8 +156,6 @@ export const HUB_METRICS_RELEASE = 'victoria-metrics';
  * victoria-metrics-single: `<release>-<chart>-<server.name>`, server.name `server`)
  * and its port (`server.service.servicePort`, 8428 in values.yaml 0.12.4).
  */
-/** The namespace of the platform layer's monitoring releases, the hub's receivers among them (no site folder writes it). */
-export const MONITORING_PLATFORM_NAMESPACE = 'monitoring-platform';
 export const HUB_METRICS_URL = `http://${HUB_METRICS_RELEASE}-victoria-metrics-single-server.${MONITORING_PLATFORM_NAMESPACE}.svc:8428`;
 
 /** victoria-metrics-alert 0.47.0 values (../shared/charts/victoria-metrics-alert/0.47.0/values.yaml). */
