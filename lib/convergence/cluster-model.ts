@@ -21,7 +21,10 @@ export interface ModelNode extends NodeAllocatable {
   /** The site the node belongs to. */
   readonly site: string;
   readonly taints: readonly NodeTaint[];
-  /** The accelerator kind, e.g. `nvidia-gpu`, and how many devices. */
+  /**
+   * The accelerator kind, e.g. `nvidia-gpu`, and how many devices.
+   * @default - none
+   */
   readonly accelerator?: { readonly kind: string; readonly count: number };
 }
 

@@ -11,11 +11,11 @@ export interface KnownController {
   readonly name: string;
   /** Repository suffix of its image (`quay.io/jetstack/cert-manager-controller` matches `…/cert-manager-controller`). */
   readonly image: string;
-  /** `group/Kind` of the custom resources it acts on. */
+  /** `group/Kind` of the custom resources it acts on. @default - none */
   readonly actsOn?: readonly string[];
-  /** Metrics API groups it serves (`metrics.k8s.io`, `custom.metrics.k8s.io`, `external.metrics.k8s.io`). */
+  /** Metrics API groups it serves (`metrics.k8s.io`, `custom.metrics.k8s.io`, `external.metrics.k8s.io`). @default - none */
   readonly metricsApis?: readonly string[];
-  /** Extended resources it advertises on the nodes that have the hardware. */
+  /** Extended resources it advertises on the nodes that have the hardware. @default - none */
   readonly extendedResources?: readonly string[];
   /** The chart or program that provides it, for "what would provide it" hints. */
   readonly providedBy: string;

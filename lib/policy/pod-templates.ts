@@ -6,7 +6,10 @@ export interface PodTemplate {
   readonly spec: any;
   /** Path of the template in the object, e.g. `spec.template`. */
   readonly path: string;
-  /** How many pods of it run: undefined for one per eligible node (a DaemonSet). */
+  /**
+   * How many pods of it run.
+   * @default - one per eligible node (a DaemonSet, or a template inside a custom resource)
+   */
   readonly replicas?: number;
 }
 
