@@ -43,9 +43,13 @@ describe('cdk8s-edge synth --shard and --sites', () => {
     expect(seen.sort()).toEqual([...SITES].sort());
   });
 
-  test('WHEN the example fleet is synthesized THEN each site and the hub have their Terraform stack, and Terraform state is never removed', () => {
+  test('WHEN the example fleet is synthesized THEN the hub and each site with a cluster of its own have their Terraform stack, and Terraform state is never removed', () => {
     const out = synthesized();
-    for (const stack of [...SITES, '_hub']) expect(existsSync(join(out, 'terraform', stack, 'cdk.tf.json'))).toBe(true);
+    // store-pool-paris (OpenYurt) and farm-sensors-01 (KubeEdge) join the hub's cluster: the hub's stack is their platform layer.
+    const onHub = ['store-pool-paris', 'farm-sensors-01'];
+    for (const stack of [...SITES.filter((s) => !onHub.includes(s)), '_hub']) expect(existsSync(join(out, 'terraform', stack, 'cdk.tf.json'))).toBe(true);
+    for (const site of onHub) expect(existsSync(join(out, 'terraform', site))).toBe(false);
+    expect(readFileSync(join(out, 'gitops', 'flux', '_hub', 'kustomization.yaml'), 'utf8')).toContain('- ../store-pool-paris\n  - ../farm-sensors-01\n');
     writeFileSync(join(out, 'terraform', 'vision-01', 'terraform.tfstate'), '{}');
     expect(runCli(['synth', '--out', out, '--jobs', '1', '--no-cache']).status).toBe(0);
     expect(existsSync(join(out, 'terraform', 'vision-01', 'terraform.tfstate'))).toBe(true);

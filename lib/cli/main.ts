@@ -2,8 +2,6 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hubWithSiteFlavors } from '../node/hub-flavors';
-import { hubWithSpireSites } from '../security/spire-hub';
 import { loadInventoryFile, ResolvedInventory } from '../site/inventory';
 import { EdgeValidationError } from '../site/validation-error';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
@@ -12,6 +10,8 @@ import { resolveSchemaOptions } from './schema-options';
 import { SynthCache } from './synth-cache';
 import { parseShard, selectSites, Shard } from './site-selection';
 import { hubAlertGroupsOf } from '../terraform/terraform-files';
+import { hubForSites } from '../site/fleet-hub';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
 
 const USAGE = `Usage: cdk8s-edge <command> [options]
 
@@ -45,8 +45,14 @@ Options:
  * files need no list of sites, and a run over some sites writes the same hub as a full one.
  */
 function fleetSettings(inventory: ResolvedInventory): FleetSettings {
-  const terraform = inventory.terraform?.hub ? { ...inventory.terraform, hub: hubWithSpireSites(hubWithSiteFlavors(inventory.terraform.hub, inventory.sites), inventory.sites) } : inventory.terraform;
-  return { ...(inventory.gitops ? { gitOps: inventory.gitops } : {}), ...(terraform ? { terraform } : {}) };
+  const terraform = inventory.terraform?.hub ? { ...inventory.terraform, hub: hubForSites(inventory.terraform.hub, inventory.sites) } : inventory.terraform;
+  return {
+    ...(inventory.gitops ? { gitOps: inventory.gitops } : {}),
+    ...(terraform ? { terraform } : {}),
+    // The hub evaluates the alerts of every agent-mode site of the inventory and applies every site on its control plane, selected or not.
+    ...(terraform?.hub ? { hubAlertGroups: hubAlertGroupsOf(inventory.sites) } : {}),
+    sharedControlPlaneSites: inventory.sites.filter(joinsHubControlPlane).map((s) => s.name),
+  };
 }
 
 /** Inventories from this size (about 500 sites) start their worker threads before they are read. */
@@ -137,7 +143,7 @@ export async function main(argv: readonly string[], io = { print: (t: string) =>
     return await commands[command]({
       sites,
       // The hub evaluates the alerts of every agent-mode site of the inventory, selected or not.
-      fleet: { ...fleetSettings(all), ...(all.terraform?.hub ? { hubAlertGroups: hubAlertGroupsOf(all.sites) } : {}) },
+      fleet: fleetSettings(all),
       wholeFleet: !names?.length && !shard,
       outdir,
       pool,

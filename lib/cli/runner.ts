@@ -10,7 +10,7 @@ import type { FromWorker, ToWorker } from './worker-protocol';
  * What every site's output depends on besides its own spec: the fleet's GitOps and Terraform
  * settings, from the inventory. Plain data, sent to every worker.
  */
-export type FleetSettings = Pick<EdgeFleetProps, 'gitOps' | 'terraform' | 'hubAlertGroups'>;
+export type FleetSettings = Pick<EdgeFleetProps, 'gitOps' | 'terraform' | 'hubAlertGroups' | 'sharedControlPlaneSites'>;
 
 /** How a run is spread out. */
 export interface RunOptions {

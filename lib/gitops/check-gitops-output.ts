@@ -1,10 +1,11 @@
+import { posix } from 'node:path';
 import * as yaml from 'js-yaml';
 import type { OutputFile } from '../private/manifests';
 import type { Problem } from '../private/problems';
 import { formatBytes, parseBytes } from '../private/quantity';
 import type { ResolvedGitOpsSettings } from './gitops-settings';
 import {
-  FLEET_DIR, FLEET_YAML, FLUX_DIR, GITOPS_DIR, globToRegExp, isGlob, KUSTOMIZATION_YAML, outputPathOf, SITES_DIR,
+  FLEET_DIR, FLEET_YAML, FLUX_DIR, fluxSiteDir, GITOPS_DIR, globToRegExp, HUB_FLUX_LISTING, isGlob, KUSTOMIZATION_YAML, outputPathOf, SITES_DIR,
 } from './private/gitops-paths';
 import { gitOpsSiteNameProblem } from './private/read-gitops-settings';
 
@@ -78,6 +79,16 @@ export function checkGitOpsReferences(paths: ReadonlySet<string>, gitops: readon
 }
 
 /**
+ * A site on the hub's control plane is applied by the hub's Flux through `gitops/flux/_hub`,
+ * which must list the site's Flux folder. `hubListing` is that file, when the output has it.
+ */
+export function checkHubFluxListing(site: string, hubListing: OutputFile | undefined, settings: ResolvedGitOpsSettings): Problem[] {
+  if (!settings.flux) return [];
+  const listed = hubListing ? parsed(hubListing, []).some((k) => asStrings(k?.resources).includes(`../${site}`)) : false;
+  return listed ? [] : [{ path: fluxSiteDir(site), message: `joins the hub's control plane, but ${HUB_FLUX_LISTING} does not list ../${site}, so the hub's Flux never applies it` }];
+}
+
+/**
  * The checks of one site's folder (`sites/<site>/...` files), usable while sites are
  * synthesized one at a time: the folder stays under `bundleSizeLimit`, its
  * kustomization.yaml does not list `fleet.yaml` (Fleet's options, not an object), and
@@ -132,7 +143,10 @@ function checkKustomizationList(file: OutputFile, paths: ReadonlySet<string>, pr
   const dir = file.path.slice(0, -KUSTOMIZATION_YAML.length - 1);
   for (const doc of parsed(file, problems)) {
     for (const resource of asStrings(doc?.resources)) {
-      requireFile(paths, `${dir}/${resource}`, file.path, `lists ${resource}, which is not in the output`, problems);
+      // A resource is a file, or a folder holding a kustomization of its own (`../<site>` in the hub's list).
+      const target = posix.normalize(`${dir}/${resource}`);
+      if (paths.has(target) || paths.has(`${target}/${KUSTOMIZATION_YAML}`)) continue;
+      requireFile(paths, target, file.path, `lists ${resource}, which is not in the output`, problems);
     }
   }
 }

@@ -3,8 +3,12 @@ import type { OutputFile } from '../private/manifests';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { ResolvedGitOpsSettings } from './gitops-settings';
 import { clusterLabels, fleetRepoFiles, fleetYamlFile } from './private/fleet-objects';
-import { fluxSiteFiles } from './private/flux-objects';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
+import { fluxHubFiles, fluxSiteFiles } from './private/flux-objects';
 import { GITOPS_DIR } from './private/gitops-paths';
+
+/** The hub's list of the Flux folders of the sites on its control plane (relative to `dist/`). */
+export { HUB_FLUX_LISTING } from './private/gitops-paths';
 
 /** Output folder (relative to `dist/`) of the fleet engines' objects; the output writer owns it. */
 export const GITOPS_OUTPUT_DIR = GITOPS_DIR;
@@ -21,11 +25,12 @@ const SITES_PER_APP = 100;
 /**
  * Every GitOps file of the fleet, sorted by path: for Rancher Fleet, `sites/<site>/fleet.yaml`
  * per site and `gitops/fleet/` (the GitRepo and its kustomization.yaml); for Flux,
- * `gitops/flux/<site>/` per site (GitRepository, Kustomization, kustomization.yaml).
+ * `gitops/flux/<site>/` per site (GitRepository, Kustomization, kustomization.yaml), and
+ * `gitops/flux/_hub/` listing those of the sites that join the hub's control plane.
  * Paths are relative to `dist/`. The same settings and sites always give the same bytes.
  */
 export function gitOpsFiles(settings: ResolvedGitOpsSettings, sites: readonly GitOpsSite[]): OutputFile[] {
-  const files = fleetGitOpsFiles(settings);
+  const files = fleetGitOpsFiles(settings, sites.filter(joinsHubControlPlane).map((s) => s.name));
   for (let start = 0; start < sites.length; start += SITES_PER_APP) {
     const chart = throwawayChart();
     for (const site of sites.slice(start, start + SITES_PER_APP)) files.push(...siteFiles(settings, site, chart));
@@ -41,9 +46,15 @@ export function siteGitOpsFiles(settings: ResolvedGitOpsSettings, site: GitOpsSi
   return sortByPath(siteFiles(settings, site, throwawayChart()));
 }
 
-/** The fleet-level GitOps files (the Fleet GitRepo), which do not depend on the sites. */
-export function fleetGitOpsFiles(settings: ResolvedGitOpsSettings): OutputFile[] {
-  return settings.fleet ? fleetRepoFiles(settings, throwawayChart()) : [];
+/**
+ * The fleet-level GitOps files: the Fleet GitRepo, and with Flux the hub's folder listing
+ * the Flux folders of `sharedControlPlaneSites`, the sites that join the hub's control plane.
+ */
+export function fleetGitOpsFiles(settings: ResolvedGitOpsSettings, sharedControlPlaneSites: readonly string[] = []): OutputFile[] {
+  return [
+    ...(settings.fleet ? fleetRepoFiles(settings, throwawayChart()) : []),
+    ...(settings.flux ? fluxHubFiles(sharedControlPlaneSites) : []),
+  ];
 }
 
 /**

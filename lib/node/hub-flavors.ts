@@ -2,7 +2,7 @@ import { runsEdgeCore } from '../flavors/flavor-labels';
 import { childPath, Problem } from '../private/problems';
 import type { ResolvedSiteSpec, SiteSpec } from '../site/site-spec';
 import { joinsHubControlPlane } from '../site/shared-control-plane';
-import type { CloudHubOptions } from '../terraform/cloud-hub-options';
+import { CloudHubOptions, sharedControlPlaneAgentProblem } from '../terraform/cloud-hub-options';
 
 /**
  * What the cloud hub must run for the fleet's cluster flavors: OpenYurt sites need
@@ -10,6 +10,68 @@ import type { CloudHubOptions } from '../terraform/cloud-hub-options';
  * their EdgeCore nodes dial (CloudCore's certificate names only its advertised
  * addresses and DNS names).
  */
+
+/**
+ * The hub with the sites that join its control plane (`sharedControlPlane`), whose platform
+ * layer its stack installs; unchanged when it names them already (a fleet built apart from
+ * its sites) or no site joins it.
+ */
+export function hubWithSharedControlPlaneSites(hub: CloudHubOptions, sites: readonly (SiteSpec | ResolvedSiteSpec)[]): CloudHubOptions {
+  const joined = sites.filter(joinsHubControlPlane);
+  if (hub.sharedControlPlane !== undefined || joined.length === 0) return hub;
+  const gpus = joined.some((s) => s.nodes.some((n) => n.accelerator?.kind === 'nvidia-gpu'));
+  return { ...hub, sharedControlPlane: { sites: joined.map((s) => s.name), ...(gpus ? { nvidiaDevicePlugin: true } : {}) } };
+}
+
+/**
+ * What a site that joins the hub's control plane cannot ask for: the parts of a platform layer
+ * that exist once per cluster and would be the site's own (its CNI, Longhorn, a Prometheus
+ * Operator selecting its monitors, the custom-metrics API its HPAs read). The hub's cluster
+ * has one of each for every site on it, and the hub's stack installs none of them.
+ */
+export function sharedControlPlaneSiteProblems(site: ResolvedSiteSpec, path: string): Problem[] {
+  if (!joinsHubControlPlane(site)) return [];
+  const why = `site ${site.name} joins the hub's control plane (${site.cluster.flavor}), whose cluster`;
+  const components = childPath(path, 'components');
+  const problems: Problem[] = [];
+  if (site.network.cni === 'cilium') {
+    problems.push({ path: childPath(childPath(path, 'network'), 'cni'), message: `is cilium, but ${why} has one CNI for every site on it: leave cni out (kubernetes)` });
+  }
+  if (site.components.localStorage?.provisioner === 'longhorn') {
+    problems.push({ path: childPath(childPath(components, 'localStorage'), 'provisioner'), message: `is longhorn, but ${why} the hub's stack installs no Longhorn into; use local` });
+  }
+  if (site.components.monitoring?.prometheusOperator === true) {
+    problems.push({
+      path: childPath(childPath(components, 'monitoring'), 'prometheusOperator'),
+      message: `is true, but ${why} runs no Prometheus Operator of the site's; the site's own Prometheus scrapes its targets without one`,
+    });
+  }
+  if ((site.components.aiInference?.length ?? 0) > 0 && site.components.monitoring?.mode === 'server') {
+    problems.push({
+      path: childPath(components, 'aiInference'),
+      message: `scales on the Pods metric of the site's Prometheus, but ${why} serves custom.metrics.k8s.io from one adapter for all sites; run inference on a site with a cluster of its own`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Problems between the fleet's Terraform settings and its shared-control-plane sites: their
+ * platform layer is the hub's stack, so the settings need a hub, and a GitOps agent the hub
+ * can run for many sites at once (`sharedControlPlaneAgentProblem`).
+ */
+export function sharedControlPlaneTerraformProblems(
+  terraform: { readonly hub?: CloudHubOptions; readonly gitopsAgent?: { readonly kind: string } },
+  sites: readonly { spec: ResolvedSiteSpec; path: string }[],
+): Problem[] {
+  const joined = sites.filter((s) => joinsHubControlPlane(s.spec)).map((s) => s.spec.name);
+  if (joined.length === 0) return [];
+  if (!terraform.hub) {
+    return [{ path: 'terraform.hub', message: `is required: sites ${joined.join(', ')} join the hub's control plane, and the hub's stack installs their platform layer` }];
+  }
+  const agentProblem = sharedControlPlaneAgentProblem({ sharedControlPlane: { sites: joined } }, terraform.gitopsAgent?.kind);
+  return agentProblem ? [{ path: 'terraform.gitopsAgent.kind', message: agentProblem }] : [];
+}
 
 /** The hub with yurt-manager switched on when a site of the fleet runs OpenYurt and the hub does not say otherwise. */
 export function hubWithSiteFlavors(hub: CloudHubOptions, sites: readonly (SiteSpec | ResolvedSiteSpec)[]): CloudHubOptions {

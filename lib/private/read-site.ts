@@ -1,4 +1,5 @@
-import { PLATFORM_NAMESPACES, platformNamespace } from '../site/shared-control-plane';
+import { joinsHubControlPlane, PLATFORM_NAMESPACES, platformNamespace } from '../site/shared-control-plane';
+import { sharedControlPlaneSiteProblems } from '../node/hub-flavors';
 import type { EdgeAppOptions } from '../site/edge-app';
 import { absolutePathProblem, urlProblem } from '../node/private/checks';
 import { checkServers, CLUSTER_KEYS, readCluster, readClusterFlavor } from '../node/private/read-cluster';
@@ -80,7 +81,12 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
     ...(registryMirror ? { registryMirror } : {}),
   };
   checkApps(site, apps, problems);
-  const terraform = r.has('terraform') || fleet.terraform
+  // A site on the hub's control plane has no stack of its own: the hub's stack is its platform layer.
+  const ownStack = !joinsHubControlPlane(site);
+  if (!ownStack && r.has('terraform')) {
+    r.report('terraform', `site ${site.name} joins the hub's control plane (${cluster.flavor}), so it has no Terraform stack of its own: the hub's stack (terraform.hub) installs its platform layer`);
+  }
+  const terraform = ownStack && (r.has('terraform') || fleet.terraform)
     ? readSiteTerraformSettings(r.raw('terraform'), childPath(path, 'terraform'), problems, site.name, fleet.terraform)
     : undefined;
   const prerequisites = readPrerequisites((value as Record<string, unknown>).prerequisites, childPath(path, 'prerequisites'), problems, defaults);
@@ -88,6 +94,7 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
     ...site, components: readComponents(r, site), ...(terraform ? { terraform } : {}), ...(prerequisites.length > 0 ? { prerequisites } : {}),
   };
   checkAirGapMirror(clusterReader, resolved);
+  for (const p of sharedControlPlaneSiteProblems(resolved, path)) problems.add(p.path, p.message);
   return name === undefined ? undefined : resolved;
 }
 

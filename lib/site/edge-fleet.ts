@@ -1,11 +1,9 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { checkBundleSize, checkGitOpsReferences, checkSiteBundle } from '../gitops/check-gitops-output';
-import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, siteGitOpsFiles } from '../gitops/gitops-output';
+import { checkBundleSize, checkGitOpsReferences, checkHubFluxListing, checkSiteBundle } from '../gitops/check-gitops-output';
+import { fleetGitOpsFiles, GITOPS_OUTPUT_DIR, HUB_FLUX_LISTING, siteGitOpsFiles } from '../gitops/gitops-output';
 import { DEFAULT_BUNDLE_SIZE_LIMIT, GitOpsSettings, ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../gitops/resolve-gitops-settings';
-import { hubWithSiteFlavors } from '../node/hub-flavors';
-import { hubWithSpireSites } from '../security/spire-hub';
 import { imagesOf } from '../private/images';
 import { EdgeIsolation } from '../security/edge-isolation';
 import type { GitOpsAgentOptions } from '../terraform/cluster-platform';
@@ -24,6 +22,7 @@ import { loadInventoryFile } from './inventory';
 import type { ResolvedSiteSpec, SiteSpec } from './site-spec';
 import { EdgeValidationError } from './validation-error';
 import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
+import { hubForSites } from './fleet-hub';
 
 export type { OutputFile } from '../private/manifests';
 export type { WriteSummary } from '../private/output-writer';
@@ -58,6 +57,12 @@ export interface EdgeFleetProps {
    * @default - hubAlertGroupsOf(sites)
    */
   readonly hubAlertGroups?: readonly AlertRuleGroup[];
+  /**
+   * The fleet's sites that join the hub's control plane, whose Flux folders `gitops/flux/_hub`
+   * lists, for a fleet built apart from some of its sites.
+   * @default - those of `sites`
+   */
+  readonly sharedControlPlaneSites?: readonly string[];
 }
 
 /** What one site synthesized to. */
@@ -143,7 +148,7 @@ export class EdgeFleet {
     if (props.gitOps) this.gitOps = resolveGitOpsSettings(props.gitOps, 'gitops');
     if (props.terraform) {
       const agent = props.terraform.gitopsAgent ?? fluxAgentOf(this.gitOps);
-      const hub = props.terraform.hub && hubWithSpireSites(hubWithSiteFlavors(props.terraform.hub, props.sites), props.sites);
+      const hub = props.terraform.hub && hubForSites(props.terraform.hub, props.sites);
       this.terraform = { ...props.terraform, ...(agent ? { gitopsAgent: agent } : {}), ...(hub ? { hub } : {}) };
     }
   }
@@ -178,7 +183,7 @@ export class EdgeFleet {
     const terraform = this.siteTerraformFiles(site.spec);
     const gitOps = [...(this.gitOps ? siteGitOpsFiles(this.gitOps, site.spec) : []), ...terraform];
     const bundle = [...manifests, ...gitOps.filter((f) => f.path.startsWith('sites/'))];
-    problems.push(...this.checkGitOps(spec.name, bundle, gitOps));
+    problems.push(...this.checkGitOps(site.spec, bundle, gitOps));
     if (problems.length > 0) throw new EdgeValidationError(`Site ${spec.name} is invalid`, problems);
     const siteNodeFiles = site.nodeFiles();
     const convergence = this.checkConvergence(site, entries, terraform, siteNodeFiles);
@@ -228,7 +233,7 @@ export class EdgeFleet {
   /** The fleet-wide files that belong to no single site (the Fleet GitRepo, the cloud hub's stack). */
   public fleetFiles(): readonly OutputFile[] {
     this.fleetFileCache ??= [
-      ...(this.gitOps ? fleetGitOpsFiles(this.gitOps) : []),
+      ...(this.gitOps ? fleetGitOpsFiles(this.gitOps, this.props.sharedControlPlaneSites ?? this.props.sites.filter(joinsHubControlPlane).map((s) => s.name)) : []),
       // The hub's vmalert evaluates the alerts of the fleet's agent-mode sites.
       ...(this.terraform?.hub ? terraformFiles([], { settings: this.terraform, hubAlertGroups: this.props.hubAlertGroups ?? hubAlertGroupsOf(this.props.sites) }) : []),
     ];
@@ -246,11 +251,16 @@ export class EdgeFleet {
    * reference for it exists: its folder is reached by the Fleet GitRepo and by its
    * Flux Kustomization. Checked per site, so sites can synthesize in parallel.
    */
-  private checkGitOps(site: string, bundle: readonly OutputFile[], gitOps: readonly OutputFile[]): Problem[] {
-    if (!this.gitOps) return checkBundleSize(site, bundle, DEFAULT_BUNDLE_SIZE_LIMIT);
-    const engineFiles = [...gitOps.filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`)), ...this.fleetFiles().filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`))];
+  private checkGitOps(site: ResolvedSiteSpec, bundle: readonly OutputFile[], gitOps: readonly OutputFile[]): Problem[] {
+    if (!this.gitOps) return checkBundleSize(site.name, bundle, DEFAULT_BUNDLE_SIZE_LIMIT);
+    // The hub's list names every site on its control plane: only this site's entry is checked here.
+    const hubListing = this.fleetFiles().find((f) => f.path === HUB_FLUX_LISTING);
+    const engineFiles = [...gitOps, ...this.fleetFiles()].filter((f) => f.path.startsWith(`${GITOPS_OUTPUT_DIR}/`) && f !== hubListing);
     const paths = new Set([...bundle, ...engineFiles].map((f) => f.path));
-    return [...checkSiteBundle(site, bundle, this.gitOps), ...checkGitOpsReferences(paths, engineFiles, this.gitOps)];
+    return [
+      ...checkSiteBundle(site.name, bundle, this.gitOps), ...checkGitOpsReferences(paths, engineFiles, this.gitOps),
+      ...(joinsHubControlPlane(site) ? checkHubFluxListing(site.name, hubListing, this.gitOps) : []),
+    ];
   }
 
   /** Synthesizes every site; throws one EdgeValidationError with the problems of all sites. */

@@ -3,7 +3,7 @@ import * as yaml from 'js-yaml';
 import type { ResolvedGitOpsSettings } from '../gitops/gitops-settings';
 import { gitOpsSiteNameProblem, readGitOpsSettings } from '../gitops/private/read-gitops-settings';
 import { readTerraformSettings, TerraformSettings } from '../terraform/terraform-settings';
-import { hubFlavorProblems, sharedControlPlaneProblems } from '../node/hub-flavors';
+import { hubFlavorProblems, sharedControlPlaneProblems, sharedControlPlaneTerraformProblems } from '../node/hub-flavors';
 import { hubSpireProblems } from '../security/spire-hub';
 import { childPath, Problem, Problems } from '../private/problems';
 import { DEFAULTS_KEYS, readSite } from '../private/read-site';
@@ -59,6 +59,7 @@ export function validateInventory(raw: unknown): InventoryValidation {
   }
   if (terraform?.hub) for (const p of [...hubFlavorProblems(terraform.hub, located), ...hubSpireProblems(terraform.hub, located)]) problems.add(p.path, p.message);
   for (const p of sharedControlPlaneProblems(located)) problems.add(p.path, p.message);
+  if (terraform) for (const p of sharedControlPlaneTerraformProblems(terraform, located)) problems.add(p.path, p.message);
   if (!problems.isEmpty) return { sites: [], problems: problems.list };
   return { sites, problems: [], ...(gitops ? { gitops } : {}), ...(terraform ? { terraform } : {}) };
 }

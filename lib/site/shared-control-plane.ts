@@ -18,6 +18,13 @@ import type { ClusterFlavor, ClusterSpec } from '../node/cluster-spec';
 /** Namespaces every site has (site-scoped on the hub's shared control plane: `platformNamespace`). */
 export const PLATFORM_NAMESPACES: readonly string[] = ['edge-system', 'monitoring'];
 
+/**
+ * Folder under `gitops/flux/` whose kustomization lists the Flux folder of every site that
+ * joins the hub's control plane: the hub's Flux applies it, bootstrapping all of them at once.
+ * Not a DNS label, so no site can be named like it.
+ */
+export const HUB_FLUX_FOLDER = '_hub';
+
 /** The flavors whose nodes join the hub's control plane. */
 export const SHARED_CONTROL_PLANE_FLAVORS: readonly ClusterFlavor[] = ['openyurt', 'kubeedge'];
 

@@ -104,11 +104,32 @@ export interface HubMetricsReceiverOptions extends HubReceiverOptions {
   readonly alertmanagerUrl?: string;
 }
 
+/**
+ * The sites whose nodes join the hub's control plane (OpenYurt Edge pools, KubeEdge EdgeCore
+ * nodes). Their objects live in the hub's cluster, so their platform layer is the hub's: they
+ * have no stack of their own (two such stacks would install the same releases into the one
+ * cluster). The hub's stack installs, once for all of them, cert-manager, the fleet's Flux
+ * agent with one sync that applies each site's Flux folder, and NVIDIA's device plugin when
+ * one of them has GPU nodes.
+ */
+export interface HubSharedControlPlaneOptions {
+  /** Names of those sites, in fleet order (at least one). */
+  readonly sites: readonly string[];
+  /**
+   * Run NVIDIA's device plugin on the hub's `nvidia-gpu` nodes (one of the sites has such a node).
+   * @default false
+   */
+  readonly nvidiaDevicePlugin?: boolean;
+}
+
 /** What the cloud hub runs; each part is opt-in. */
 export interface CloudHubOptions {
   /** How Terraform reaches the hub cluster. */
   readonly access: ClusterAccess;
-  /** Install cert-manager with its CRDs. @default false */
+  /**
+   * Install cert-manager with its CRDs.
+   * @default - true when sites join the hub's control plane (`sharedControlPlane`), false otherwise
+   */
   readonly certManager?: boolean;
   /** The central SPIRE server. @default - none */
   readonly spireServer?: HubSpireServerOptions;
@@ -132,4 +153,26 @@ export interface CloudHubOptions {
   readonly metricsReceiver?: HubMetricsReceiverOptions;
   /** VictoriaLogs as the receiver of the sites' Fluent Bit `http` output (`/insert/jsonline`). @default - none */
   readonly logReceiver?: HubReceiverOptions;
+  /**
+   * The sites whose nodes join the hub's control plane, whose platform layer the hub's stack
+   * installs. Not an inventory key: the fleet's OpenYurt and KubeEdge sites give it
+   * (`hubWithSharedControlPlaneSites`).
+   * @default - none
+   */
+  readonly sharedControlPlane?: HubSharedControlPlaneOptions;
+}
+
+/** Whether the hub's stack installs cert-manager: when asked, and by default under shared-control-plane sites, whose objects use it. */
+export function hubInstallsCertManager(hub: Pick<CloudHubOptions, 'certManager' | 'sharedControlPlane'>): boolean {
+  return hub.certManager ?? hub.sharedControlPlane !== undefined;
+}
+
+/**
+ * Why the fleet's GitOps agent cannot apply the hub's shared-control-plane sites, if it cannot:
+ * a Fleet agent registers one cluster as one site, while Flux on the hub runs one sync for them all.
+ */
+export function sharedControlPlaneAgentProblem(hub: Pick<CloudHubOptions, 'sharedControlPlane'>, agentKind: string | undefined): string | undefined {
+  const sites = hub.sharedControlPlane?.sites ?? [];
+  if (agentKind !== 'fleet' || sites.length === 0) return undefined;
+  return `is fleet, but sites ${sites.join(', ')} join the hub's control plane, where one Fleet agent would register the hub's one cluster as every one of them; use flux, whose one sync on the hub applies each such site's folder`;
 }

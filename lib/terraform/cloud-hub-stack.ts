@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 import { throwIfProblems } from '../private/errors';
 import { childPath, Problems } from '../private/problems';
 import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
-import type { CloudHubOptions } from './cloud-hub-options';
-import type { TerraformStackOptions } from './cluster-platform';
+import { HUB_FLUX_FOLDER } from '../site/shared-control-plane';
+import { CloudHubOptions, hubInstallsCertManager, sharedControlPlaneAgentProblem } from './cloud-hub-options';
+import type { GitOpsAgentOptions, TerraformStackOptions } from './cluster-platform';
 import { checkCloudHubOptions } from './private/hub-rules';
 import { cloudCoreValues, fleetManagerValues, HUB_METRICS_RELEASE, hubSpireValues, victoriaSingleValues, vmAlertValues } from './private/hub-values';
 import { checkBackend, checkChartVersions, checkReleaseSettings } from './private/platform-rules';
-import { certManagerValues } from './private/platform-values';
+import { certManagerValues, flux2Values, fluxSyncValues } from './private/platform-values';
+import { nvidiaDevicePluginValues } from './private/addon-values';
 import { addBackend, addHelmProvider, ReleaseFactory } from './private/stack-setup';
 import { PLATFORM_RELEASE_NAMESPACES } from './edge-cluster-stack';
 
@@ -24,7 +26,16 @@ export interface CloudHubStackProps extends TerraformStackOptions, CloudHubOptio
    * @default - none: vmalert runs with no rules
    */
   readonly alertGroups?: readonly AlertRuleGroup[];
+  /**
+   * The fleet's GitOps agent. With Flux and `sharedControlPlane`, the hub runs Flux and one
+   * sync of `gitops/flux/_hub`, which applies the Flux folder of every site on its control plane.
+   * @default - none: those sites' folders are applied some other way
+   */
+  readonly gitopsAgent?: GitOpsAgentOptions;
 }
+
+/** Release of the hub's sync of its shared-control-plane sites' Flux folders (`gitops/flux/_hub`). */
+export const HUB_SITES_SYNC_RELEASE = 'edge-hub-sites';
 
 /**
  * The cloud side of the fleet: each part is opt-in. The central SPIRE server that
@@ -45,6 +56,8 @@ export class CloudHubStack extends TerraformStack {
     if (props.backend) checkBackend(props.backend, childPath(path, 'backend'), problems);
     if (props.releases) checkReleaseSettings(props.releases, childPath(path, 'releases'), problems);
     if (props.chartVersions) checkChartVersions(props.chartVersions, childPath(path, 'chartVersions'), problems);
+    const agentProblem = sharedControlPlaneAgentProblem(props, props.gitopsAgent?.kind);
+    if (agentProblem) problems.add(childPath(childPath(path, 'gitopsAgent'), 'kind'), agentProblem);
     throwIfProblems(problems, `CloudHubStack ${path} is invalid`);
 
     addBackend(this, id, props.backend);
@@ -53,7 +66,7 @@ export class CloudHubStack extends TerraformStack {
     const releases: Record<string, Release> = {};
     const add = (release: Parameters<ReleaseFactory['add']>[0]) => (releases[release.name] = factory.add(release));
 
-    const certManager = props.certManager
+    const certManager = hubInstallsCertManager(props)
       ? add({ name: 'cert-manager', chart: 'cert-manager', namespace: PLATFORM_RELEASE_NAMESPACES.certManager, values: certManagerValues() })
       : undefined;
     if (props.spireServer) {
@@ -90,6 +103,21 @@ export class CloudHubStack extends TerraformStack {
     if (props.logReceiver) {
       add({ name: 'victoria-logs', chart: 'victoria-logs-single', namespace: 'logging', values: victoriaSingleValues(props.logReceiver) });
     }
+    if (props.sharedControlPlane?.nvidiaDevicePlugin) {
+      add({ name: 'nvidia-device-plugin', chart: 'nvidia-device-plugin', namespace: PLATFORM_RELEASE_NAMESPACES.nvidiaDevicePlugin, values: nvidiaDevicePluginValues({}) });
+    }
+    const flux = props.gitopsAgent?.kind === 'flux' ? props.gitopsAgent.flux : undefined;
+    if (props.sharedControlPlane && flux) {
+      // Last: the sites' folders use the CRDs and controllers of every release above.
+      const controllers = add({ name: 'flux2', chart: 'flux2', namespace: PLATFORM_RELEASE_NAMESPACES.flux, values: flux2Values(), dependsOn: Object.values(releases) });
+      add({
+        name: HUB_SITES_SYNC_RELEASE, chart: 'flux2-sync', namespace: PLATFORM_RELEASE_NAMESPACES.flux,
+        values: fluxSyncValues(flux, HUB_FLUX_FOLDER, DEFAULT_HUB_SYNC_INTERVAL), dependsOn: [controllers],
+      });
+    }
     this.releases = releases;
   }
 }
+
+/** How often the hub's sync fetches the repository when the agent names no interval (each site's own GitRepository keeps its own). */
+const DEFAULT_HUB_SYNC_INTERVAL = '5m';

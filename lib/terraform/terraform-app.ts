@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { addCloudHubStack, addEdgeClusterStack, hubAlertGroupsOf } from './terraform-files';
 import type { TerraformInventory } from './terraform-inventory';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
 
 /**
  * Synthesizes the inventory's stacks with a cdktf App, the way `cdktf synth` expects
@@ -10,7 +11,7 @@ import type { TerraformInventory } from './terraform-inventory';
  */
 export function synthTerraformApp(inventory: TerraformInventory): void {
   const app = new App({ stackTraces: false });
-  for (const site of inventory.sites) addEdgeClusterStack(app, site, inventory.options);
+  for (const site of inventory.sites.filter((s) => !joinsHubControlPlane(s))) addEdgeClusterStack(app, site, inventory.options);
   if (inventory.options.settings?.hub) addCloudHubStack(app, inventory.options.settings, hubAlertGroupsOf(inventory.sites));
   app.synth();
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { OutputFile } from '../private/manifests';
 import { dns1123LabelProblem } from '../private/names';
 import { childPath, Problem, Problems } from '../private/problems';
+import { joinsHubControlPlane } from '../site/shared-control-plane';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError } from '../site/validation-error';
 import { AlertRuleGroup, hubAlertGroups } from '../monitoring/alert-evaluation';
@@ -65,8 +66,8 @@ export interface TerraformFilesOptions {
 }
 
 /**
- * The Terraform JSON of every site's platform layer (`terraform/<site>/cdk.tf.json`)
- * and of the hub (`terraform/_hub/cdk.tf.json`, when the settings have a hub), built
+ * The Terraform JSON of every site's platform layer (`terraform/<site>/cdk.tf.json`; none
+ * for the sites that join the hub's control plane, whose platform layer is the hub's) and of the hub (`terraform/_hub/cdk.tf.json`, when the settings have a hub), built
  * in memory, one construct tree per stack, each followed by its provider lock file
  * (`.terraform.lock.hcl`), so `terraform init` installs the provider build it names. Deterministic: the same input gives the
  * same bytes. Throws one EdgeValidationError with every problem of every stack.
@@ -84,7 +85,8 @@ export function terraformFiles(sites: readonly ResolvedSiteSpec[], options: Terr
       problems.push(...error.problems);
     }
   };
-  for (const site of sites) {
+  // A site on the hub's control plane has no stack of its own: the hub's stack installs its platform layer.
+  for (const site of sites.filter((s) => !joinsHubControlPlane(s))) {
     const reused = options.templates?.stackJson(site, options);
     if (reused !== undefined) files.push({ path: terraformStackFile(site.name), content: reused }, { path: terraformLockFile(site.name), content: LOCK_FILE_CONTENT });
     else build(site.name, (root) => addEdgeClusterStack(root, site, options));
@@ -210,6 +212,7 @@ export function addCloudHubStack(scope: Construct, settings: TerraformSettings, 
   if (!settings.hub) throw new Error('the Terraform settings have no hub');
   return new CloudHubStack(scope, HUB_STACK_NAME, {
     ...settings.hub, backend: settings.backend, releases: settings.releases, chartVersions: settings.chartVersions, alertGroups,
+    ...(settings.gitopsAgent ? { gitopsAgent: settings.gitopsAgent } : {}),
   });
 }
 

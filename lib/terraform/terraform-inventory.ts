@@ -4,7 +4,9 @@ import { childPath, Problems } from '../private/problems';
 import { validateInventory } from '../site/inventory';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import { EdgeValidationError } from '../site/validation-error';
-import { hubSpireProblems, hubWithSpireSites } from '../security/spire-hub';
+import { sharedControlPlaneTerraformProblems } from '../node/hub-flavors';
+import { hubSpireProblems } from '../security/spire-hub';
+import { hubForSites } from '../site/fleet-hub';
 import type { TerraformFilesOptions } from './terraform-files';
 import { readSiteTerraformSettings, readTerraformSettings, SiteTerraformSettings, TerraformSettings } from './terraform-settings';
 
@@ -31,7 +33,8 @@ export function readTerraformInventory(raw: unknown): TerraformInventory {
   // The hub's SPIRE server attests the fleet's hub-mode sites, and must agree with them.
   const located = validation.sites.map((spec, index) => ({ spec, path: childPath('sites', index) }));
   if (read?.hub) for (const p of hubSpireProblems(read.hub, located)) problems.add(p.path, p.message);
-  const settings = read?.hub ? { ...read, hub: hubWithSpireSites(read.hub, validation.sites) } : read;
+  if (read) for (const p of sharedControlPlaneTerraformProblems(read, located)) problems.add(p.path, p.message);
+  const settings = read?.hub ? { ...read, hub: hubForSites(read.hub, validation.sites) } : read;
   const siteSettings: Record<string, SiteTerraformSettings> = {};
   validation.sites.forEach((site, index) => {
     const own = readSiteTerraformSettings(siteBlocks[index], childPath(childPath('sites', index), 'terraform'), problems, site.name, settings);

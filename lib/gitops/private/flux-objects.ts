@@ -5,7 +5,7 @@ import { siteLabels } from '../../private/labels';
 import { OutputFile, yamlFile } from '../../private/manifests';
 import type { GitOpsSite } from '../gitops-output';
 import type { ResolvedGitOpsSettings } from '../gitops-settings';
-import { fluxSiteDir, KUSTOMIZATION_YAML, repositoryPathOf, siteDir } from './gitops-paths';
+import { fluxSiteDir, HUB_FLUX_LISTING, KUSTOMIZATION_YAML, repositoryPathOf, siteDir } from './gitops-paths';
 
 /**
  * A site's Flux objects, for the site's own cluster: a GitRepository that fetches the
@@ -71,4 +71,15 @@ export function ignoreAllBut(folder: string): string {
     if (i < parts.length - 1) lines.push(`/${prefix}/*`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `gitops/flux/_hub/kustomization.yaml`: the Flux folders of the sites that join the hub's
+ * control plane, which all live in the hub's cluster. One sync of the hub's Flux applies it
+ * (the hub's Terraform stack installs that sync; `kubectl apply -k` does it by hand).
+ */
+export function fluxHubFiles(sites: readonly string[]): OutputFile[] {
+  if (sites.length === 0) return [];
+  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: sites.map((site) => `../${site}`) };
+  return [yamlFile(HUB_FLUX_LISTING, kustomization)];
 }

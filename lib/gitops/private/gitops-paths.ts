@@ -1,3 +1,4 @@
+import { HUB_FLUX_FOLDER } from '../../site/shared-control-plane';
 import type { ResolvedGitOpsSettings } from '../gitops-settings';
 
 /** Output folder of the sites' Kubernetes objects (one folder per site). */
@@ -12,6 +13,9 @@ export const FLUX_DIR = `${GITOPS_DIR}/flux`;
 export const FLEET_YAML = 'fleet.yaml';
 /** The kustomize file listing a folder's objects. */
 export const KUSTOMIZATION_YAML = 'kustomization.yaml';
+
+/** The hub's list of the Flux folders of the sites on its control plane. */
+export const HUB_FLUX_LISTING = `${FLUX_DIR}/${HUB_FLUX_FOLDER}/${KUSTOMIZATION_YAML}`;
 
 /** The output folder of a site's objects, e.g. `sites/store-01`. */
 export function siteDir(site: string): string {

@@ -1,7 +1,7 @@
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
 import { childPath, Problems } from '../../private/problems';
 import { parseBytes } from '../../private/quantity';
-import { CloudHubOptions, HUB_SERVICE_TYPES, HubReceiverOptions } from '../cloud-hub-options';
+import { CloudHubOptions, HUB_SERVICE_TYPES, hubInstallsCertManager, HubReceiverOptions } from '../cloud-hub-options';
 import { checkClusterAccess, httpsUrlProblem, trustDomainRule } from './platform-rules';
 
 /** The rules of the hub's options, shared by CloudHubStack and the inventory reader. */
@@ -32,7 +32,7 @@ export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problem
       else if (names.has(cluster.clusterName)) problems.add(at, `"${cluster.clusterName}" is already a cluster of the hub's SPIRE server; each cluster it attests has its own name`);
       names.add(cluster.clusterName);
     });
-    if (spire.certManagerUpstream && !hub.certManager) {
+    if (spire.certManagerUpstream && !hubInstallsCertManager(hub)) {
       problems.add(childPath(spirePath, 'certManagerUpstream'), 'needs cert-manager: the SPIRE chart creates a cert-manager Issuer for its upstream authority; set certManager: true');
     }
   }
@@ -69,6 +69,14 @@ export function checkCloudHubOptions(hub: CloudHubOptions, path: string, problem
     }
   }
   if (hub.logReceiver) checkReceiver(hub.logReceiver, childPath(path, 'logReceiver'), problems);
+  if (hub.sharedControlPlane) {
+    const sitesPath = childPath(childPath(path, 'sharedControlPlane'), 'sites');
+    if (hub.sharedControlPlane.sites.length === 0) problems.add(sitesPath, 'must list at least one site (leave sharedControlPlane out when no site joins the hub)');
+    hub.sharedControlPlane.sites.forEach((site, i) => {
+      const problem = dns1123LabelProblem(site);
+      if (problem) problems.add(childPath(sitesPath, i), problem);
+    });
+  }
 }
 
 function checkReceiver(receiver: HubReceiverOptions, path: string, problems: Problems): void {

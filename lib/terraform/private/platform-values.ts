@@ -211,9 +211,10 @@ export interface FluxSyncValues {
 }
 
 /** The bootstrap sync applies the site's own Flux objects (`gitops/flux/<site>`), which then apply its folder. */
-export function fluxSyncValues(flux: FluxAgentOptions, siteName: string, defaultInterval: string): FluxSyncValues {
+/** The bootstrap sync of `gitops/flux/<folder>`: a site's own folder, or the hub's (`_hub`) listing the sites on its control plane. */
+export function fluxSyncValues(flux: FluxAgentOptions, folder: string, defaultInterval: string): FluxSyncValues {
   const root = flux.path ?? 'dist';
-  const path = root === '.' ? `./gitops/flux/${siteName}` : `./${root}/gitops/flux/${siteName}`;
+  const path = root === '.' ? `./gitops/flux/${folder}` : `./${root}/gitops/flux/${folder}`;
   return {
     gitRepository: {
       spec: {
