@@ -22,10 +22,17 @@ export { SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT };
 export const SPIRE_SERVER_NAMESPACE = 'spire-server';
 /** Namespace of the SPIRE agents and the trust bundle ConfigMap (Pod Security `privileged`, a named exception). */
 export const SPIRE_AGENT_NAMESPACE = SPIRE_HUB_SITE_NAMESPACE;
+/**
+ * SPIRE of the site's server and agents: the spire-server appVersion of the pinned spire
+ * chart (0.29.0), which runs the hub's server. Hub-mode agents attest to that server, and a
+ * SPIRE agent may be at most one minor version older than its server and never newer
+ * (spire doc/upgrading.md); one version fleet-wide keeps both modes supported.
+ */
+const SPIRE_VERSION = '1.15.1';
 /** Pinned SPIRE server image. */
-export const SPIRE_SERVER_IMAGE = 'ghcr.io/spiffe/spire-server:1.12.4';
+export const SPIRE_SERVER_IMAGE = `ghcr.io/spiffe/spire-server:${SPIRE_VERSION}`;
 /** Pinned SPIRE agent image. */
-export const SPIRE_AGENT_IMAGE = 'ghcr.io/spiffe/spire-agent:1.12.4';
+export const SPIRE_AGENT_IMAGE = `ghcr.io/spiffe/spire-agent:${SPIRE_VERSION}`;
 /** Pinned spire-controller-manager image, the version of the ClusterSPIFFEID CRD in `imports/`. */
 export const SPIRE_CONTROLLER_MANAGER_IMAGE = 'ghcr.io/spiffe/spire-controller-manager:0.6.6';
 /** Label that opts a pod into the default workload identity. */

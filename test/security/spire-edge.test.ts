@@ -1,4 +1,6 @@
 import { EdgeValidationError } from '../../lib';
+import { CHART_FACTS } from '../../lib/convergence/chart-facts';
+import { CHARTS } from '../../lib/terraform/versions';
 import { Problems } from '../../lib/private/problems';
 import { resolveSiteSpec } from '../../lib/site/inventory';
 import { SPIRE_EDGE_COMPONENT, SpireEdge, SpireEdgeOptions } from '../../lib/security/spire-edge';
@@ -43,7 +45,7 @@ describe('SpireEdge server', () => {
 
   test('WHEN the server pod is built THEN it is restricted, pinned, probed and budgeted from the tier', () => {
     const [server, manager] = pod.containers;
-    expect(server.image).toBe('ghcr.io/spiffe/spire-server:1.12.4');
+    expect(server.image).toBe('ghcr.io/spiffe/spire-server:1.15.1');
     expect(manager.image).toBe('ghcr.io/spiffe/spire-controller-manager:0.6.6');
     for (const c of [server, manager]) {
       expect(c.imagePullPolicy).toBe('IfNotPresent');
@@ -219,6 +221,18 @@ describe('SpireEdge with a hub server', () => {
     expect(findObject(objects, 'ServiceAccount', 'spire-hub', 'spire-system')).toBeDefined();
     expect(rulesOf(objects, 'edge-spire-hub')).toEqual(expect.arrayContaining([{ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] }]));
     expect(findObject(objects, 'RoleBinding', 'spire-bundle-publisher', 'spire-system').subjects).toEqual([{ kind: 'ServiceAccount', name: 'spire-hub', namespace: 'spire-system' }]);
+  });
+
+  test('WHEN agents attest to the hub THEN they run a SPIRE the hub server supports: its minor or one older, never newer', () => {
+    // The hub's server is the pinned spire chart's; spire doc/upgrading.md: "SPIRE Agents must
+    // not be newer than the oldest SPIRE Server that they communicate with, and may be up to
+    // one minor version older".
+    const hubImage = CHART_FACTS.spire[CHARTS.spire.version].images.find((i) => i.startsWith('ghcr.io/spiffe/spire-server:'))!;
+    const agentImage = findObject(objects, 'DaemonSet', 'spire-agent', 'spire-system').spec.template.spec.containers[0].image;
+    const [hub, agent] = [hubImage, agentImage].map((image: string) => image.split(':')[1].split('.').map(Number));
+    const minorsBehind = hub[1] - agent[1];
+    expect({ hub: hubImage, agent: agentImage, sameMajor: agent[0] === hub[0], withinOneMinor: minorsBehind === 0 || minorsBehind === 1, newer: minorsBehind === 0 && agent[2] > hub[2] })
+      .toEqual({ hub: hubImage, agent: agentImage, sameMajor: true, withinOneMinor: true, newer: false });
   });
 
   test('WHEN the hub is an IP address THEN the agents may reach only that address', () => {
