@@ -66,6 +66,8 @@ const FALCO_LABELS = workloadLabels('falco');
 const FALCO_FLOOR = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
 const WEB_PORT = 8765;
 const CONTAINERD_SOCKETS = { k3s: '/run/k3s/containerd/containerd.sock', kubelet: '/run/containerd/containerd.sock' } as const;
+/** The container plugin's engines besides CRI (all of them required in its init_config), each turned off. */
+const CONTAINER_ENGINES_OFF = ['containerd', 'docker', 'podman', 'lxc', 'libvirt_lxc', 'bpm'] as const;
 
 /**
  * Falco host intrusion detection on the site's nodes: a DaemonSet with the modern
@@ -191,7 +193,15 @@ function falcoConfig(priority: FalcoPriority, sockets: readonly string[]): strin
     plugins: [{
       name: 'container',
       library_path: 'libcontainer.so',
-      init_config: { engines: { cri: { enabled: true, sockets: [...sockets] }, containerd: { enabled: false }, docker: { enabled: false }, podman: { enabled: false } }, hooks: ['create'] },
+      // Falco's libs check init_config against the plugin's schema and refuse to start when
+      // `engines` lacks one of the engines it requires, so every one is listed; only CRI is on.
+      init_config: {
+        engines: {
+          cri: { enabled: true, sockets: [...sockets] },
+          ...Object.fromEntries(CONTAINER_ENGINES_OFF.map((engine) => [engine, { enabled: false }])),
+        },
+        hooks: ['create'],
+      },
     }],
     rules_files: ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'],
     priority,
@@ -203,7 +213,7 @@ function falcoConfig(priority: FalcoPriority, sockets: readonly string[]): strin
     syslog_output: { enabled: false },
     file_output: { enabled: false },
     http_output: { enabled: false },
-    program_output: { enabled: false },
+    // program_output stays out: off unless enabled, and its schema requires a program even when off.
     log_stderr: true,
     log_syslog: false,
     log_level: 'info',

@@ -79,6 +79,16 @@ describe('RuntimeSecurity', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'web' });
   });
 
+  test('WHEN the container plugin is configured THEN every engine its schema requires is listed, only CRI on, and program_output is left to its default (off)', () => {
+    const conf: any = yaml.load(findObject(objects, 'ConfigMap', 'falco', 'falco').data['falco.yaml']);
+    expect(conf.plugins[0].init_config.engines).toEqual({
+      cri: { enabled: true, sockets: ['/run/k3s/containerd/containerd.sock'] },
+      containerd: { enabled: false }, docker: { enabled: false }, podman: { enabled: false },
+      lxc: { enabled: false }, libvirt_lxc: { enabled: false }, bpm: { enabled: false },
+    });
+    expect(conf.program_output).toBeUndefined();
+  });
+
   test('WHEN Falco is placed THEN every node runs it, with at least Falco\'s own requests and limits, and it is registered', () => {
     expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/edge', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.nodeSelector).toBeUndefined();
