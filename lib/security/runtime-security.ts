@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { throwIfProblems } from '../private/errors';
@@ -96,11 +97,16 @@ export class RuntimeSecurity extends Construct {
     const sockets = [...runtimes].sort().map((runtime) => CONTAINERD_SOCKETS[runtime]);
 
     new k8s.KubeServiceAccount(this, 'Account', { metadata: { name: 'falco', namespace: ns }, automountServiceAccountToken: false });
-    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: 'falco', namespace: ns }, data: { 'falco.yaml': falcoConfig(props.priority ?? 'debug', sockets) } });
+    const falcoYaml = falcoConfig(props.priority ?? 'debug', sockets);
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: 'falco', namespace: ns }, data: { 'falco.yaml': falcoYaml } });
     const rules = Object.keys(props.rules ?? {}).sort();
     if (rules.length > 0) {
       new k8s.KubeConfigMap(this, 'Rules', { metadata: { name: 'falco-rules', namespace: ns }, data: Object.fromEntries(rules.map((f) => [f, props.rules![f]])) });
     }
+    // falco.yaml is mounted with subPath, which a ConfigMap update never reaches: a changed
+    // config rolls the pods instead. The rules directory is mounted whole: Falco sees its updates
+    // (watch_config_files) and reloads them in place.
+    const configHash = createHash('sha256').update(falcoYaml).digest('hex');
 
     // One pod spec for every node: the budget of the smallest tier it runs on.
     const smallestTier = TIERS.find((t) => tiers.includes(t))!;
@@ -148,7 +154,7 @@ export class RuntimeSecurity extends Construct {
           metadata: {
             labels: { ...FALCO_LABELS },
             // The annotation form works on every supported version (the field needs 1.30).
-            annotations: { ...annotations, ...leastPrivileged ? { 'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined' } : {} },
+            annotations: { ...annotations, 'edge.cdk8s.io/config-sha256': configHash, ...leastPrivileged ? { 'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined' } : {} },
           },
           spec: {
             ...placement,

@@ -7,9 +7,11 @@ import * as yaml from 'js-yaml';
 import { FLUENT_BIT_IMAGE } from '../../lib/monitoring/fluent-bit';
 import { fluentBitConfig, FluentBitConfigInput } from '../../lib/monitoring/private/fluent-bit-config';
 import { FALCO_IMAGE, RuntimeSecurity, RuntimeSecurityOptions } from '../../lib/security/runtime-security';
+import { FALCO_RULE_ITEM_KEYS } from '../../lib/security/private/runtime-security-rules';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 import { fluentBitUnknownKeys, fluentBitVersion } from '../support/fluent-bit-keys';
 import { exampleFleetFiles } from '../support/programs';
+import { upstreamFields } from '../support/upstream-keys';
 import { schemaProblems, upstreamSchema } from '../support/upstream-schemas';
 
 interface K8sObject { kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string>; spec?: any }
@@ -181,6 +183,16 @@ describe(`Falco configuration keys (Falco ${FALCO}, from ${FALCO_IMAGE})`, () =>
       'falco.yaml /webserver: must NOT have additional properties (listen_adress)',
       'plugins.container.init_config /engines/cri: must NOT have additional properties (socket)',
     ]);
+  });
+
+  test('WHEN rules files are checked at synth time THEN the keys of each kind of item are those Falco\'s rule loader reads, all in its rules schema', () => {
+    const loader = upstreamFields(`falco/rule-item-keys-${FALCO}.json`);
+    expect(loader.source).toBe(`falcosecurity/falco@${FALCO}:userspace/engine/rule_loader_reader.cpp`);
+    const kinds = loader.fields as Record<string, Record<string, true>>;
+    expect(Object.fromEntries(Object.entries(FALCO_RULE_ITEM_KEYS).map(([kind, keys]) => [kind, [...keys].sort()])))
+      .toEqual(Object.fromEntries(Object.entries(kinds).map(([kind, keys]) => [kind, Object.keys(keys).sort()])));
+    const schemaKeys = Object.keys((upstreamSchema(`falco/rule-schema-${FALCO}.json`).schema as any).definitions.FalcoRule.properties);
+    expect(Object.values(FALCO_RULE_ITEM_KEYS).flat().filter((k) => !schemaKeys.includes(k))).toEqual([]);
   });
 
   test('WHEN a plugin engine the container plugin requires is left out THEN it is reported, as Falco would refuse to start', () => {
