@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as yaml from 'js-yaml';
 import { EdgeValidationError } from '../../lib';
 import { Problems } from '../../lib/private/problems';
@@ -120,6 +121,15 @@ describe('RuntimeSecurity', () => {
     expect(mec.nodeSelector).toEqual({ 'edge.tier': 'mec' });
     expect(mec.volumes.filter((v: any) => v.name.startsWith('runtime-socket'))).toEqual([{ name: 'runtime-socket-0', hostPath: { path: '/run/containerd/containerd.sock', type: 'Socket' } }]);
     expect(mec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
+  });
+
+  test('WHEN falco.yaml changes THEN the pod template changes with it, as the subPath mount never sees a ConfigMap update', () => {
+    const hashOf = (o: any[]) => daemonSet(o).spec.template.metadata.annotations['edge.cdk8s.io/config-sha256'];
+    const falcoYaml = findObject(objects, 'ConfigMap', 'falco', 'falco').data['falco.yaml'];
+    expect(hashOf(objects)).toBe(createHash('sha256').update(falcoYaml).digest('hex'));
+    expect(hashOf(falco({ priority: 'warning' }))).not.toBe(hashOf(objects));
+    // Rules are reloaded in place by Falco: a new rules file does not roll the pods.
+    expect(hashOf(falco({ rules: { 'edge.yaml': SHELL_RULE } }))).toBe(hashOf(objects));
   });
 
   test('WHEN extra rules are given THEN they are a ConfigMap mounted in rules.d', () => {
