@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { throwIfProblems } from '../private/errors';
@@ -66,6 +67,8 @@ const FALCO_LABELS = workloadLabels('falco');
 const FALCO_FLOOR = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
 const WEB_PORT = 8765;
 const CONTAINERD_SOCKETS = { k3s: '/run/k3s/containerd/containerd.sock', kubelet: '/run/containerd/containerd.sock' } as const;
+/** The container plugin's engines besides CRI (all of them required in its init_config), each turned off. */
+const CONTAINER_ENGINES_OFF = ['containerd', 'docker', 'podman', 'lxc', 'libvirt_lxc', 'bpm'] as const;
 
 /**
  * Falco host intrusion detection on the site's nodes: a DaemonSet with the modern
@@ -94,11 +97,16 @@ export class RuntimeSecurity extends Construct {
     const sockets = [...runtimes].sort().map((runtime) => CONTAINERD_SOCKETS[runtime]);
 
     new k8s.KubeServiceAccount(this, 'Account', { metadata: { name: 'falco', namespace: ns }, automountServiceAccountToken: false });
-    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: 'falco', namespace: ns }, data: { 'falco.yaml': falcoConfig(props.priority ?? 'debug', sockets) } });
+    const falcoYaml = falcoConfig(props.priority ?? 'debug', sockets);
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: 'falco', namespace: ns }, data: { 'falco.yaml': falcoYaml } });
     const rules = Object.keys(props.rules ?? {}).sort();
     if (rules.length > 0) {
       new k8s.KubeConfigMap(this, 'Rules', { metadata: { name: 'falco-rules', namespace: ns }, data: Object.fromEntries(rules.map((f) => [f, props.rules![f]])) });
     }
+    // falco.yaml is mounted with subPath, which a ConfigMap update never reaches: a changed
+    // config rolls the pods instead. The rules directory is mounted whole: Falco sees its updates
+    // (watch_config_files) and reloads them in place.
+    const configHash = createHash('sha256').update(falcoYaml).digest('hex');
 
     // One pod spec for every node: the budget of the smallest tier it runs on.
     const smallestTier = TIERS.find((t) => tiers.includes(t))!;
@@ -146,7 +154,7 @@ export class RuntimeSecurity extends Construct {
           metadata: {
             labels: { ...FALCO_LABELS },
             // The annotation form works on every supported version (the field needs 1.30).
-            annotations: { ...annotations, ...leastPrivileged ? { 'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined' } : {} },
+            annotations: { ...annotations, 'edge.cdk8s.io/config-sha256': configHash, ...leastPrivileged ? { 'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined' } : {} },
           },
           spec: {
             ...placement,
@@ -191,7 +199,15 @@ function falcoConfig(priority: FalcoPriority, sockets: readonly string[]): strin
     plugins: [{
       name: 'container',
       library_path: 'libcontainer.so',
-      init_config: { engines: { cri: { enabled: true, sockets: [...sockets] }, containerd: { enabled: false }, docker: { enabled: false }, podman: { enabled: false } }, hooks: ['create'] },
+      // Falco's libs check init_config against the plugin's schema and refuse to start when
+      // `engines` lacks one of the engines it requires, so every one is listed; only CRI is on.
+      init_config: {
+        engines: {
+          cri: { enabled: true, sockets: [...sockets] },
+          ...Object.fromEntries(CONTAINER_ENGINES_OFF.map((engine) => [engine, { enabled: false }])),
+        },
+        hooks: ['create'],
+      },
     }],
     rules_files: ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'],
     priority,
@@ -203,7 +219,7 @@ function falcoConfig(priority: FalcoPriority, sockets: readonly string[]): strin
     syslog_output: { enabled: false },
     file_output: { enabled: false },
     http_output: { enabled: false },
-    program_output: { enabled: false },
+    // program_output stays out: off unless enabled, and its schema requires a program even when off.
     log_stderr: true,
     log_syslog: false,
     log_level: 'info',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as yaml from 'js-yaml';
 import { EdgeValidationError } from '../../lib';
 import { Problems } from '../../lib/private/problems';
@@ -19,6 +20,16 @@ function falco(options: RuntimeSecurityOptions = {}, siteOverrides: object = {})
   new RuntimeSecurity(site, 'RuntimeSecurity', options);
   return synthObjects(site);
 }
+
+/** A rule Falco loads: a new rule needs desc, condition, output and priority. */
+const SHELL_RULE = [
+  '- rule: Shell in edge pod',
+  '  desc: A shell started in a container of an edge workload',
+  '  condition: spawned_process and container and shell_procs',
+  '  output: Shell in a container (user=%user.name container=%container.name cmdline=%proc.cmdline)',
+  '  priority: WARNING',
+  '',
+].join('\n');
 
 const daemonSet = (objects: any[], ns = 'falco') => findObject(objects, 'DaemonSet', 'falco', ns);
 
@@ -79,6 +90,16 @@ describe('RuntimeSecurity', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'web' });
   });
 
+  test('WHEN the container plugin is configured THEN every engine its schema requires is listed, only CRI on, and program_output is left to its default (off)', () => {
+    const conf: any = yaml.load(findObject(objects, 'ConfigMap', 'falco', 'falco').data['falco.yaml']);
+    expect(conf.plugins[0].init_config.engines).toEqual({
+      cri: { enabled: true, sockets: ['/run/k3s/containerd/containerd.sock'] },
+      containerd: { enabled: false }, docker: { enabled: false }, podman: { enabled: false },
+      lxc: { enabled: false }, libvirt_lxc: { enabled: false }, bpm: { enabled: false },
+    });
+    expect(conf.program_output).toBeUndefined();
+  });
+
   test('WHEN Falco is placed THEN every node runs it, with at least Falco\'s own requests and limits, and it is registered', () => {
     expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/edge', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.nodeSelector).toBeUndefined();
@@ -102,9 +123,18 @@ describe('RuntimeSecurity', () => {
     expect(mec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
   });
 
+  test('WHEN falco.yaml changes THEN the pod template changes with it, as the subPath mount never sees a ConfigMap update', () => {
+    const hashOf = (o: any[]) => daemonSet(o).spec.template.metadata.annotations['edge.cdk8s.io/config-sha256'];
+    const falcoYaml = findObject(objects, 'ConfigMap', 'falco', 'falco').data['falco.yaml'];
+    expect(hashOf(objects)).toBe(createHash('sha256').update(falcoYaml).digest('hex'));
+    expect(hashOf(falco({ priority: 'warning' }))).not.toBe(hashOf(objects));
+    // Rules are reloaded in place by Falco: a new rules file does not roll the pods.
+    expect(hashOf(falco({ rules: { 'edge.yaml': SHELL_RULE } }))).toBe(hashOf(objects));
+  });
+
   test('WHEN extra rules are given THEN they are a ConfigMap mounted in rules.d', () => {
-    const o = falco({ rules: { 'edge-rules.yaml': '- rule: Shell in edge pod\n  condition: spawned_process and shell_procs\n' }, priority: 'warning', namespace: 'runtime-security' });
-    expect(findObject(o, 'ConfigMap', 'falco-rules', 'runtime-security').data).toEqual({ 'edge-rules.yaml': '- rule: Shell in edge pod\n  condition: spawned_process and shell_procs\n' });
+    const o = falco({ rules: { 'edge-rules.yaml': SHELL_RULE }, priority: 'warning', namespace: 'runtime-security' });
+    expect(findObject(o, 'ConfigMap', 'falco-rules', 'runtime-security').data).toEqual({ 'edge-rules.yaml': SHELL_RULE });
     expect(daemonSet(o, 'runtime-security').spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'rules', mountPath: '/etc/falco/rules.d', readOnly: true });
     expect((yaml.load(findObject(o, 'ConfigMap', 'falco', 'runtime-security').data['falco.yaml']) as any).priority).toBe('warning');
   });
@@ -122,8 +152,44 @@ describe('RuntimeSecurity validation', () => {
   });
 
   test('WHEN a rules file is badly named, empty or replaces Falco\'s rules THEN each is reported', () => {
-    expect(() => falco({ rules: { 'My Rules.txt': '- rule: x', 'falco_rules.yaml': '- rule: y', 'empty.yaml': ' ' } }))
+    expect(() => falco({ rules: { 'My Rules.txt': SHELL_RULE, 'falco_rules.yaml': SHELL_RULE, 'empty.yaml': ' ' } }))
       .toThrow(/rules.My Rules.txt: "My Rules.txt" is not a rules file name.*\n.*rules.falco_rules.yaml: would replace Falco's own rules.*\n.*rules.empty.yaml: is empty/);
+  });
+
+  test('WHEN a rules file holds rules, macros, lists, changes to earlier rules and version requirements THEN it is accepted', () => {
+    const file = [
+      '- required_engine_version: 0.50.0',
+      '- required_plugin_versions: [{ name: container, version: 0.7.0 }]',
+      '- list: edge_shells\n  items: [bash, sh, ash]',
+      '- macro: edge_shell\n  condition: proc.name in (edge_shells)',
+      SHELL_RULE,
+      '- rule: Shell in edge pod\n  append: true\n  condition: and not user.name = root',
+      '- rule: Terminal shell in container\n  override: { priority: replace }\n  priority: info',
+      '- rule: Read sensitive file untrusted\n  enabled: false',
+    ].join('\n');
+    expect(falco({ rules: { 'edge.yaml': file } }).some((o) => o.metadata.name === 'falco-rules')).toBe(true);
+  });
+
+  test('WHEN a rules file has a misspelt key, a rule Falco cannot load or is not a list of rules THEN each is reported where it is', () => {
+    const file = [
+      SHELL_RULE.replace('  desc:', '  enbled: false\n  desc:'),
+      '- rule: No output\n  desc: d\n  condition: evt.type = open\n  priority: loud',
+      '- macro: no_condition',
+      '- list: no_items',
+      '- rules: typo',
+      '- just a string',
+    ].join('\n');
+    expect(() => falco({ rules: { 'edge.yaml': file, 'map.yaml': 'rule: x\ncondition: y\n', 'broken.yaml': '- rule: [' } })).toThrow(new RegExp([
+      'rules.edge.yaml\\[0\\].enbled: is not a key of a rule \\(Falco reads rule, condition, output, desc, priority, [^\n]+\\)',
+      'rules.edge.yaml\\[1\\]: lacks output: a new rule needs condition, output, desc, priority \\(or append/override to change an earlier one\\)',
+      'rules.edge.yaml\\[1\\].priority: "loud" is not one of emergency, alert, critical, error, warning, notice, informational, debug \\(any case\\)',
+      'rules.edge.yaml\\[2\\].condition: is required of every macro',
+      'rules.edge.yaml\\[3\\].items: must be a list: Falco requires it of every list',
+      'rules.edge.yaml\\[4\\]: is none of required_engine_version, required_plugin_versions, list, macro, rule',
+      'rules.edge.yaml\\[5\\]: is not a mapping \\(a rule, macro or list\\)',
+      'rules.map.yaml: is not a YAML list of rules, macros and lists \\(Falco reads a sequence of mappings\\)',
+      'rules.broken.yaml: is not YAML: [^\n]+',
+    ].map((line) => `[^\n]*${line}`).join('\n')));
   });
 
   test('WHEN the priority is unknown or resources are inverted THEN each is reported', () => {
@@ -141,7 +207,7 @@ describe('RuntimeSecurity from the inventory', () => {
   };
 
   test('WHEN a runtimeSecurity block is read THEN it gives the options, and reading them again gives the same', () => {
-    const block = { tiers: ['mec'], priority: 'notice', rules: { 'edge.yaml': '- rule: x' }, resources: { limits: { memory: '2Gi' } } };
+    const block = { tiers: ['mec'], priority: 'notice', rules: { 'edge.yaml': SHELL_RULE }, resources: { limits: { memory: '2Gi' } } };
     const first = read(block);
     expect(first.problems).toEqual([]);
     expect(first.options).toEqual(block);

@@ -30,7 +30,7 @@ function securedSite(variant: typeof VARIANTS[number]): any[] {
     ...variant.hub ? { hubServer: { address: 'spire.hub.example.com' } } : {},
   });
   new EdgeCertificates(site, 'Certificates', { dnsDomain: 'plant3.example.internal', devices: [{ name: 'plc-01', ipAddresses: ['10.20.1.5'], dnsNames: ['plc-01.line-a.local'] }], device: { algorithm: 'ECDSA' } });
-  new RuntimeSecurity(site, 'RuntimeSecurity', { leastPrivileged: variant.leastPrivileged, rules: { 'edge.yaml': '- rule: x\n' } });
+  new RuntimeSecurity(site, 'RuntimeSecurity', { leastPrivileged: variant.leastPrivileged, rules: { 'edge.yaml': '- rule: x\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: NOTICE\n' } });
   new EdgeIsolation(site, 'Isolation', {
     scrape: [{ name: 'collector', namespace: 'line-a', port: 8080 }],
     allows: [{ name: 'plc', namespace: 'line-a', ingress: [{ cidrs: ['10.20.1.0/24'], ports: [{ port: 4840 }] }], egress: [{ namespace: 'spire-system' }] }],
