@@ -25,7 +25,7 @@ function labelList(entries: readonly string[]): Record<string, string> {
 }
 
 /**
- * The labels of every node, from the three places the output puts them: what the node
+ * The labels of every node: the kubelet's own, and the three places the output puts them: what the node
  * registers with (k3s `node-label`, the kubelet's `--node-labels`), the Node label patch
  * of the site folder, and the OpenYurt NodePool the node joins (whose labels the pool
  * controller keeps on its members).
@@ -37,7 +37,8 @@ function nodeLabels(site: string, objects: readonly any[]): Map<string, Record<s
     if (!file.path.startsWith(prefix)) continue;
     const parts = file.path.slice(prefix.length).split('/');
     if (parts.length < 2) continue;
-    const labels = nodes.get(parts[0]) ?? {};
+    // The kubelet labels every node with its OS and hostname (pkg/kubelet/kubelet_node_status.go).
+    const labels = nodes.get(parts[0]) ?? { 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': parts[0] };
     nodes.set(parts[0], labels);
     if (file.path.includes('/config.yaml.d/')) {
       for (const doc of parseYaml(file.content)) Object.assign(labels, labelList(doc['node-label+'] ?? doc['node-label'] ?? []));
