@@ -85,9 +85,17 @@ export interface MonitoringAlertOptions {
 export interface PrometheusStorageOptions {
   /**
    * Size of the volume (a Kubernetes quantity).
+   *
+   * An agent's default is what its WAL holds at its peak during an outage of `retention`:
+   * `Σ series × ceil((retention + 2h) / interval) × 14 B × 5/3 + Σ series × 512 B`, rounded
+   * up to 64Mi, summed over the agent itself (1000 series), node-exporter on every node
+   * (200 + 10 per CPU + 17 per network device, one per pod the tier allows plus 4, + 7 per
+   * filesystem) and every registered target (`replicas × seriesPerReplica`; kube-state-metrics
+   * 60 per pod the nodes allow + 50 per node). 2h is the agent's WAL truncation period, 14 B a
+   * WAL sample record's uncompressed size per sample, 5/3 the checkpoint written beside the
+   * segments it replaces (Prometheus v3.5.0 `tsdb/agent/db.go`, `tsdb/docs/format/wal.md`).
    * @default - server: by the Prometheus tier (micro 1Gi, mini 2Gi, standard and mec 5Gi);
-   * agent: what the WAL holds during an outage of `retention` (the site's offline tolerance)
-   * at the site's scrape volume, see the README ("How big the agent's WAL volume is")
+   * agent: the WAL's peak during an outage of `retention` at the site's scrape volume
    */
   readonly size?: string;
   /**
