@@ -20,6 +20,7 @@ import { NodeExporter } from './node-exporter';
 import { checkEdgeMonitoringOptions } from './private/monitoring-rules';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './private/prometheus-duration';
 import { jobName } from './private/prometheus-config';
+import { agentWalSize, defaultWalStorageClass } from './private/agent-wal';
 import { joinsHubControlPlane, platformNamespace } from '../site/shared-control-plane';
 
 /** Props of EdgeMonitoring. */
@@ -33,7 +34,7 @@ export const MONITORING_NAMESPACE = 'monitoring';
  */
 export const MONITORING_PLATFORM_NAMESPACE = 'monitoring-platform';
 
-// Sized for what a few days offline produce at a 30s interval on a node of the tier.
+// A server's TSDB by the tier of its node (an agent's WAL is sized from the site: agent-wal.ts).
 const STORAGE_BY_TIER: Record<Tier, string> = { micro: '1Gi', mini: '2Gi', standard: '5Gi', mec: '5Gi' };
 const LOG_BUFFER_BY_TIER: Record<Tier, string> = { micro: '256Mi', mini: '1Gi', standard: '2Gi', mec: '2Gi' };
 
@@ -118,14 +119,20 @@ export class EdgeMonitoring extends Construct {
     const tier = props.tier ?? pinned?.tier ?? site.spec.tier;
     // An agent keeps unsent samples as long as the site must survive offline.
     const retention = props.retention ?? (mode === 'agent' ? formatPrometheusDuration(parseDurationSeconds(site.spec.connectivity.offlineTolerance)!) : '15d');
+    const scrapeInterval = props.scrapeInterval ?? '30s';
+    const givenSize = props.storage?.size;
+    // The agent's WAL is the outage buffer: sized for the whole outage, on a volume that outlives the pod.
+    const storageSize = givenSize !== undefined ? () => givenSize
+      : mode === 'agent' ? () => agentWalSize({ site: site.spec, scrapeInterval, retention, targets: this.targets })
+        : () => STORAGE_BY_TIER[tier];
     this.prometheus = new EdgePrometheus(this, 'Prometheus', {
       namespace: this.namespace,
       mode,
-      scrapeInterval: props.scrapeInterval ?? '30s',
+      scrapeInterval,
       retention,
       remoteWrite: props.remoteWrite,
-      storageSize: props.storage?.size ?? STORAGE_BY_TIER[tier],
-      storageClassName: props.storage?.storageClassName,
+      storageSize,
+      storageClassName: props.storage?.storageClassName ?? (mode === 'agent' ? defaultWalStorageClass(site.spec) : undefined),
       tier,
       nodeName: props.node,
       resources: resolveBudget(props.resources, tierProfile(tier).containerBudget),
@@ -154,6 +161,8 @@ export class EdgeMonitoring extends Construct {
       this.addScrapeTarget({
         name: 'fluent-bit', namespace: this.namespace, selector: FLUENT_BIT_LABELS,
         port: 'http', portNumber: FLUENT_BIT_HTTP_PORT, path: FLUENT_BIT_METRICS_PATH,
+        // A DaemonSet: one pod per node.
+        replicas: site.spec.nodes.length,
       });
     }
     if (this.operator) {

@@ -29,9 +29,15 @@ export interface EdgePrometheusProps {
   readonly retention: string;
   /** Remote write to the cloud. @default - none (server mode only) */
   readonly remoteWrite?: { readonly url: string; readonly bearerTokenSecret?: SecretKeyReference };
-  /** Size of the data volume, a Kubernetes quantity. */
-  readonly storageSize: string;
-  /** StorageClass of a PersistentVolumeClaim for the data. @default - an emptyDir */
+  /**
+   * Size of the data volume, a Kubernetes quantity; read when the objects are synthesized
+   * (an agent's WAL size counts the scrape targets registered until then).
+   */
+  readonly storageSize: () => string;
+  /**
+   * StorageClass of a PersistentVolumeClaim for the data (`prometheus-data`).
+   * @default - an emptyDir of `storageSize` (lost with the pod)
+   */
   readonly storageClassName?: string;
   /** Tier whose nodes run Prometheus. */
   readonly tier: Tier;
@@ -107,6 +113,8 @@ export class EdgePrometheus extends Construct {
   public readonly service: k8s.KubeService;
   /** The discovery ClusterRole. */
   public readonly clusterRole: k8s.KubeClusterRole;
+  /** The claim of the data volume (the agent's WAL or the server's TSDB), when it has a StorageClass. */
+  public readonly dataClaim?: k8s.KubePersistentVolumeClaim;
 
   public constructor(scope: Construct, id: string, props: EdgePrometheusProps) {
     super(scope, id);
@@ -149,16 +157,20 @@ export class EdgePrometheus extends Construct {
       });
     }
 
+    // A Quantity produced late: the L1 serializer needs the Quantity itself, not a string token.
+    const size = () => Lazy.any({ produce: () => k8s.Quantity.fromString(props.storageSize()) }) as unknown as k8s.Quantity;
     const dataVolume: k8s.Volume = props.storageClassName
       ? { name: 'data', persistentVolumeClaim: { claimName: 'prometheus-data' } }
-      : { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(props.storageSize) } };
+      : { name: 'data', emptyDir: { sizeLimit: size() } };
     if (props.storageClassName) {
-      new k8s.KubePersistentVolumeClaim(this, 'Data', {
+      // ReadWriteOnce and the Deployment's Recreate strategy keep one writer of the WAL/TSDB.
+      this.dataClaim = new k8s.KubePersistentVolumeClaim(this, 'Data', {
         metadata: { ...metadata, name: 'prometheus-data' },
         spec: {
           accessModes: ['ReadWriteOnce'],
           storageClassName: props.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(props.storageSize) } },
+          volumeMode: 'Filesystem',
+          resources: { requests: { storage: size() } },
         },
       });
     }
@@ -265,6 +277,6 @@ function prometheusArgs(props: EdgePrometheusProps): string[] {
     return ['--agent', ...common, `--storage.agent.path=${DATA_DIR}`, `--storage.agent.retention.max-time=${props.retention}`];
   }
   // Leave a fifth of the volume free so compaction never fills it before retention deletes blocks.
-  const sizeMb = Math.floor((parseBytes(props.storageSize)! * 0.8) / 2 ** 20);
+  const sizeMb = Math.floor((parseBytes(props.storageSize())! * 0.8) / 2 ** 20);
   return [...common, `--storage.tsdb.path=${DATA_DIR}`, `--storage.tsdb.retention.time=${props.retention}`, `--storage.tsdb.retention.size=${sizeMb}MB`];
 }

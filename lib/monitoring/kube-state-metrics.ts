@@ -9,6 +9,7 @@ import { placePods } from '../site/placement';
 import type { ContainerBudget, Tier } from '../site/tier';
 import type { ScrapeTarget } from './monitoring-options';
 import { apiServerPeers, apiServerPorts } from './private/network-peers';
+import { kubeStateMetricsSeries } from './private/agent-wal';
 
 /** Props of a KubeStateMetrics. */
 export interface KubeStateMetricsProps {
@@ -154,7 +155,7 @@ export class KubeStateMetrics extends Construct {
     });
     this.scrapeTarget = {
       name: 'kube-state-metrics', namespace: ns, selector: labels, port: 'http', portNumber: KUBE_STATE_METRICS_PORT,
-      service: true, honorLabels: true,
+      service: true, honorLabels: true, seriesPerReplica: kubeStateMetricsSeries(site.spec),
     };
   }
 }

@@ -85,13 +85,27 @@ export interface MonitoringAlertOptions {
 export interface PrometheusStorageOptions {
   /**
    * Size of the volume (a Kubernetes quantity).
-   * @default - by the Prometheus tier: micro 1Gi, mini 2Gi, standard and mec 5Gi
+   *
+   * An agent's default is what its WAL holds at its peak during an outage of `retention`:
+   * `Σ series × ceil((retention + 2h) / interval) × 14 B × 5/3 + Σ series × 512 B`, rounded
+   * up to 64Mi, summed over the agent itself (1000 series), node-exporter on every node
+   * (200 + 10 per CPU + 17 per network device, one per pod the tier allows plus 4, + 7 per
+   * filesystem) and every registered target (`replicas × seriesPerReplica`; kube-state-metrics
+   * 60 per pod the nodes allow + 50 per node). 2h is the agent's WAL truncation period, 14 B a
+   * WAL sample record's uncompressed size per sample, 5/3 the checkpoint written beside the
+   * segments it replaces (Prometheus v3.5.0 `tsdb/agent/db.go`, `tsdb/docs/format/wal.md`).
+   * @default - server: by the Prometheus tier (micro 1Gi, mini 2Gi, standard and mec 5Gi);
+   * agent: the WAL's peak during an outage of `retention` at the site's scrape volume
    */
   readonly size?: string;
   /**
-   * StorageClass of a PersistentVolumeClaim for the data; without one the data is
-   * an emptyDir, which survives container restarts but not a rescheduled pod.
-   * @default - an emptyDir of `size`
+   * StorageClass of a PersistentVolumeClaim for the data. Without one, a server keeps its
+   * TSDB in an emptyDir, which survives container restarts but not a rescheduled pod; an
+   * agent keeps its WAL (the outage buffer) on k3s's bundled `local-path` class when the
+   * site's cluster has it, and in an emptyDir of the WAL's size only where no class is known
+   * (kubelet-server clusters, sites that join the hub's control plane): name one there.
+   * @default - server: an emptyDir of `size`; agent: `local-path` on a k3s cluster of the
+   * site's own, else an emptyDir of `size`
    */
   readonly storageClassName?: string;
 }
@@ -118,7 +132,7 @@ export interface EdgeMonitoringOptions {
    * @default - '15d' in server mode; the site's offline tolerance in agent mode
    */
   readonly retention?: string;
-  /** The Prometheus data volume. @default - an emptyDir sized by tier */
+  /** The Prometheus data volume. @default - see `PrometheusStorageOptions` */
   readonly storage?: PrometheusStorageOptions;
   /**
    * Tier whose nodes run Prometheus.
@@ -199,4 +213,15 @@ export interface ScrapeTarget {
    * @default false
    */
   readonly honorLabels?: boolean;
+  /**
+   * How many pods serve the target at most (a DaemonSet's: the site's nodes), for the size
+   * of an agent's WAL.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * How many series each pod reports at most, for the size of an agent's WAL.
+   * @default 1000
+   */
+  readonly seriesPerReplica?: number;
 }

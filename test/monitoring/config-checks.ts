@@ -1,8 +1,10 @@
 /**
  * Parsers and structural checks for the generated Prometheus, Fluent Bit and
- * Grafana configuration, for the monitoring tests. No Prometheus binary is at
- * hand, so the checks cover what promtool would reject for this subset: unknown
- * keys, durations, regexes that do not compile, a timeout above the interval.
+ * Grafana configuration, for the unit tests of configs built in code. The example
+ * fleet's configs also go to promtool and Prometheus itself
+ * (test/runtime/prometheus.test.ts); these checks cover, without the binaries, what
+ * promtool would reject for this subset: unknown keys, durations, regexes that do
+ * not compile, a timeout above the interval.
  */
 import * as yaml from 'js-yaml';
 

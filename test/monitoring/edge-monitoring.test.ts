@@ -68,12 +68,12 @@ describe('EdgeMonitoring Prometheus', () => {
       '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=7d', '--storage.tsdb.retention.size=8192MB',
     ]));
     expect(findObject(objects, 'PersistentVolumeClaim', 'prometheus-data', 'monitoring').spec).toEqual({
-      accessModes: ['ReadWriteOnce'], storageClassName: 'local-path', resources: { requests: { storage: '10Gi' } },
+      accessModes: ['ReadWriteOnce'], storageClassName: 'local-path', volumeMode: 'Filesystem', resources: { requests: { storage: '10Gi' } },
     });
   });
 
-  test('WHEN no storage class is given THEN the data is an emptyDir sized by tier', () => {
-    const volumes = findObject(monitored().objects, 'Deployment', 'prometheus', 'monitoring').spec.template.spec.volumes;
+  test('WHEN a server is given no storage class THEN the data is an emptyDir sized by tier', () => {
+    const volumes = findObject(monitored({ mode: 'server' }).objects, 'Deployment', 'prometheus', 'monitoring').spec.template.spec.volumes;
     expect(volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
   });
 

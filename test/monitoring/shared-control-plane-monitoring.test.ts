@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { EdgeFleet, loadInventoryFile } from '../../lib';
+import { parseBytes } from '../../lib/private/quantity';
 import { REPO_ROOT } from '../support/cli';
 
 // On the hub's shared control plane, a site's monitoring sees every site's nodes and pods:
@@ -15,6 +16,14 @@ describe('monitoring on the shared control plane', () => {
     const config: any = load(object('sites/store-pool-paris/store-pool-paris-monitoring/configmap-prometheus-config.yaml').data['prometheus.yml']);
     const job = config.scrape_configs.find((j: any) => j.job_name === 'edge-nodes');
     expect(job.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_node_label_edge_site'], regex: 'store-pool-paris', action: 'keep' });
+  });
+
+  test('WHEN an agent runs on a hub-joined site THEN its WAL claims no class the hub does not have, and its emptyDir holds the derived WAL size', () => {
+    expect(site.files.some((f) => f.path.endsWith('persistentvolumeclaim-prometheus-data.yaml'))).toBe(false);
+    const deployment = object('sites/store-pool-paris/store-pool-paris-monitoring/deployment-prometheus.yaml');
+    const data = deployment.spec.template.spec.volumes.find((v: any) => v.name === 'data');
+    // The tier default was 1Gi; three nodes offline for 48h need more.
+    expect(parseBytes(data.emptyDir.sizeLimit)!).toBeGreaterThan(2 ** 30);
   });
 
   test('WHEN kube-state-metrics runs on a hub-joined site THEN it reports the pods of the site\'s namespaces and labels nodes by site', () => {
