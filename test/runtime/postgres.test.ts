@@ -203,6 +203,21 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       expect(rows(restorePod, restoreEnv, restorePort)).toBe('250:31375:item-99');
     }, TEST_TIMEOUT_MS);
 
+    test('after a power cut the next start skips initialisation, replays the WAL and has every committed row', async () => {
+      expect(server).toBeDefined();
+      const before = sql(pod, env, port, 'SELECT count(*) FROM sale');
+      sql(pod, env, port, "INSERT INTO sale VALUES (1000, 'committed-before-the-cut')");
+      // The container's processes all die at once, the postmaster and its backends alike.
+      killWithChildren(server);
+      await server.stop();
+      expect(runEntrypoint(pod, env, args, port)).toEqual({ initialised: false });
+      server = await startServer(pod, env, args, port);
+      servers.push(server);
+      expect(server.output()).toMatch(/database system was interrupted|was not properly shut down/);
+      expect(sql(pod, env, port, 'SELECT count(*) FROM sale')).toBe(String(Number(before) + 1));
+      expect(probe('livenessProbe')).toMatchObject({ status: 0 });
+    }, TEST_TIMEOUT_MS);
+
     test('the probes pass without the loopback trust lines and fail once the server is down', async () => {
       expect(server).toBeDefined();
       // pg_isready never authenticates: the probes do not depend on initdb's trust lines.
@@ -259,6 +274,28 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
     }, TEST_TIMEOUT_MS);
   });
 });
+
+/** SIGKILL to a server and every process it started, as when a node loses power. */
+function killWithChildren(server: RunningProgram): void {
+  const pid = server.process.pid!;
+  const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch {
+      return false;
+    }
+  });
+  server.process.kill('SIGKILL');
+  for (const child of children) {
+    try {
+      process.kill(Number(child), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
 
 /** The container's literal env values (what the kubelet expands a probe command from). */
 function staticEnv(container: any): Record<string, string> {

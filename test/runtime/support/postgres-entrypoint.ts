@@ -33,14 +33,19 @@ export function runEntrypoint(pod: PodSandbox, env: Record<string, string>, serv
 
   // docker_init_database_dir: a uid the image's passwd does not know gets nss_wrapper, whose
   // files are mktemp files: in the pod's /tmp.
+  let unwrap = () => {};
   if (!pod.uidKnown) {
     pod.mustRun(['mktemp'], env);
-    pod.addWrappedUser(`postgres:x:${pod.uid}:${pod.gid}:PostgreSQL:${pgdata}:/bin/false`, `postgres:x:${pod.gid}:`);
+    unwrap = pod.wrapUser(`postgres:x:${pod.uid}:${pod.gid}:PostgreSQL:${pgdata}:/bin/false`, `postgres:x:${pod.gid}:`);
   }
   // The image feeds the password through a pipe (`--pwfile=<(printf "%s\n" …)`); a file only root can write stands in.
   const pwfile = join(pod.dir, 'pwfile');
   writeFileSync(pwfile, `${env.POSTGRES_PASSWORD}\n`, { mode: 0o644 });
-  pod.mustRun(['initdb', `--username=${user}`, `--pwfile=${pwfile}`], env);
+  try {
+    pod.mustRun(['initdb', `--username=${user}`, `--pwfile=${pwfile}`], env);
+  } finally {
+    unwrap();
+  }
 
   // pg_setup_hba_conf: remote ("host") connections use the configured password encryption.
   const auth = pod.mustRun(['postgres', '-C', 'password_encryption', ...serverArgs], env).trim();

@@ -72,10 +72,18 @@ export class PodSandbox {
     return this.uid === 0 || this.uid === this.image.uid;
   }
 
-  /** Adds the passwd and group lines nss_wrapper gives initdb (the entrypoint writes them to mktemp files). */
-  public addWrappedUser(line: string, groupLine: string): void {
+  /**
+   * The passwd and group lines nss_wrapper gives initdb (the entrypoint writes them to mktemp
+   * files and preloads the wrapper for initdb only); call the returned function when initdb is done.
+   */
+  public wrapUser(line: string, groupLine: string): () => void {
+    const [passwd, group] = [readFileSync(this.passwd, 'utf8'), readFileSync(this.group, 'utf8')];
     appendFileSync(this.passwd, `${line}\n`);
     appendFileSync(this.group, `${groupLine}\n`);
+    return () => {
+      writeFileSync(this.passwd, passwd);
+      writeFileSync(this.group, group);
+    };
   }
 
   /** The host path behind a pod path: inside its volume, or inside the read-only root. */
