@@ -75,6 +75,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
 
   describe.each(databases)('%s', (_, db) => {
     const podSpec = db.statefulSet.spec.template.spec;
+    const claimTemplates = db.statefulSet.spec.volumeClaimTemplates ?? [];
     const container = podSpec.containers.find((c: any) => (c.env ?? []).some((e: any) => e.name === 'PGDATA'));
     const containerPort = container.ports.find((p: any) => p.name === 'postgres' || p.containerPort === 5432).containerPort;
     const servicePort = db.service.spec.ports.find((p: any) => p.targetPort === 'postgres' || p.targetPort === containerPort).port;
@@ -102,7 +103,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
     beforeAll(async () => {
       port = await freePort();
       const net = new NetworkMap().port(containerPort, port);
-      pod = new PodSandbox(podSpec, container, postgresImage(container.image), binDir, net);
+      pod = new PodSandbox(podSpec, container, postgresImage(container.image), binDir, net, claimTemplates);
       pods.push(pod);
       env = pod.environment();
       args = pod.argv([...(container.command ?? []), ...(container.args ?? [])], env);
@@ -162,7 +163,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
         return backupPod.run(backupPod.argv([...(backupContainer.command ?? []), ...(backupContainer.args ?? [])], e), e);
       };
       const dir = backupPod.volume(backupContainer.volumeMounts.find((m: any) => m.name !== undefined && !/scratch/.test(m.name)).mountPath);
-      const dumps = () => readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+      const dumps = () => readdirSync(dir).filter((f) => f !== 'lost+found').sort();
 
       // A wrong password: the job fails and leaves no dump that could pass for a backup.
       const refused = runBackup({ PGPASSWORD: 'not-the-secret' });
@@ -190,7 +191,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
 
       // A fresh pod of the same StatefulSet (new volumes), initialised by the entrypoint; the dump restores into it.
       const restorePort = await freePort();
-      const restorePod = new PodSandbox(podSpec, container, postgresImage(container.image), binDir, new NetworkMap().port(containerPort, restorePort));
+      const restorePod = new PodSandbox(podSpec, container, postgresImage(container.image), binDir, new NetworkMap().port(containerPort, restorePort), claimTemplates);
       pods.push(restorePod);
       const restoreEnv = restorePod.environment();
       const restoreArgs = restorePod.argv([...(container.command ?? []), ...(container.args ?? [])], restoreEnv);
@@ -249,7 +250,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
     afterAll(() => sandboxes.forEach((p) => p.remove()));
     const sandbox = async (c: any, spec = podSpec): Promise<[PodSandbox, Record<string, string>, string[], number]> => {
       const port = await freePort();
-      const pod = new PodSandbox(spec, c, postgresImage(c.image), binDir, new NetworkMap().port(5432, port));
+      const pod = new PodSandbox(spec, c, postgresImage(c.image), binDir, new NetworkMap().port(5432, port), store.statefulSet.spec.volumeClaimTemplates);
       sandboxes.push(pod);
       const env = pod.environment();
       return [pod, env, pod.argv(c.args ?? [], env), port];
@@ -266,6 +267,12 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       const spec = uidDb.statefulSet.spec.template.spec;
       const [pod, env, args, port] = await sandbox(without(spec.containers[0], '/tmp'), spec);
       expect(() => runEntrypoint(pod, env, args, port)).toThrow(/mktemp exited/);
+    }, TEST_TIMEOUT_MS);
+
+    test('PGDATA at the root of its local volume fails on the disk\'s lost+found: hence a directory inside it', async () => {
+      const env = container.env.map((e: any) => (e.name === 'PGDATA' ? { name: 'PGDATA', value: '/var/lib/postgresql/data' } : e));
+      const [pod, podEnv, args, port] = await sandbox({ ...container, env });
+      expect(() => runEntrypoint(pod, podEnv, args, port)).toThrow(/exists but is not empty/);
     }, TEST_TIMEOUT_MS);
 
     test('without its volume PGDATA cannot be created', async () => {

@@ -41,6 +41,7 @@ export class PodSandbox {
     private readonly image: PostgresImage,
     private readonly binDir: string,
     private readonly net: NetworkMap,
+    claimTemplates: readonly any[] = [],
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'edge-pg-'));
     chmodSync(this.dir, 0o755);
@@ -50,11 +51,17 @@ export class PodSandbox {
     this.groups = [this.gid, ...(podSpec.securityContext?.fsGroup !== undefined ? [podSpec.securityContext.fsGroup] : [])];
     this.readOnlyRoot = join(this.dir, 'read-only-root');
     mkdirSync(this.readOnlyRoot, { mode: 0o755 });
+    const claims = new Set<string>([
+      ...claimTemplates.map((t: any) => t.metadata.name),
+      ...(podSpec.volumes ?? []).filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.name),
+    ]);
     (container.volumeMounts ?? []).forEach((mount: any, i: number) => {
       if (mount.readOnly || mount.subPath) throw new Error(`volumeMount ${mount.name}: readOnly/subPath mounts are not emulated`);
       const host = join(this.dir, `volume-${i}-${mount.name}`);
       mkdirSync(host, { mode: 0o770 });
       chownSync(host, this.uid, podSpec.securityContext?.fsGroup ?? this.gid);
+      // A claim on a local disk is a filesystem's root: it has a lost+found the pod cannot read.
+      if (claims.has(mount.name)) mkdirSync(join(host, 'lost+found'), { mode: 0o700 });
       this.mounts.set(mount.mountPath.replace(/\/+$/, ''), host);
     });
     const paths = [...this.mounts.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
