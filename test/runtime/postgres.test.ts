@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
-import { describeWithPrograms, exampleFleetFiles, freePort, POSTGRES, RunningProgram, waitFor } from '../support/programs';
+import { describeWithPrograms, exampleFleetFiles, freePort, POSTGRES, RunningProgram, runProgram, waitFor } from '../support/programs';
 import { EdgeDatabase, EdgeDatabaseProps } from '../../lib/data/edge-database';
 import { LocalStorage } from '../../lib/data/local-storage';
 import { storageSite } from '../data/support';
@@ -67,6 +67,12 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
     expect(fleetDatabases.every((d) => d.service && d.backup)).toBe(true);
   });
 
+  test('this machine can run a process as a pod user in its own mount namespace (root, util-linux unshare and setpriv)', () => {
+    // Every later test runs PostgreSQL through that wrapper: without it they all fail, this one says why.
+    const check = runProgram('unshare', ['--mount', '--propagation', 'private', '--', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', 'true']);
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
   const databases: [string, Database][] = [
     ...fleetDatabases.map((d) => [`${d.site}/${d.statefulSet.metadata.name}`, d] as [string, Database]),
     ['a debian image (uid 999)', builtDatabase({ name: 'debian-db', image: 'postgres:16.4-bookworm' })],
@@ -92,8 +98,13 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       const exec = container[which]?.exec;
       if (!exec) throw new Error(`${which} is not an exec probe`);
       // The kubelet expands $(VAR) in a probe's command from the container's literal env values.
-      const result = pod.run(pod.argv(exec.command, staticEnv(container)), env, { timeout: (container[which].timeoutSeconds ?? 1) * 1000 });
-      return { status: result.status, output: result.stdout + result.stderr };
+      try {
+        const result = pod.run(pod.argv(exec.command, staticEnv(container)), env, { timeout: (container[which].timeoutSeconds ?? 1) * 1000 });
+        return { status: result.status, output: result.stdout + result.stderr };
+      } catch (error) {
+        // Past timeoutSeconds the kubelet counts the probe as failed.
+        return { status: null, output: String(error) };
+      }
     };
     const sql = (target: PodSandbox, targetEnv: Record<string, string>, targetPort: number, query: string): string => target.mustRun(
       ['psql', '-v', 'ON_ERROR_STOP=1', '--no-psqlrc', '--tuples-only', '--no-align', '--host=127.0.0.1', `--port=${targetPort}`,
@@ -120,6 +131,8 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       expect(mounts.some((m: string) => pgdata.startsWith(`${m}/`))).toBe(true);
       expect(mounts).toEqual(expect.arrayContaining([postgresImage(container.image).socketDir, '/tmp']));
       expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+      // The image's entrypoint runs (the emulation follows it): args only, no command.
+      expect(container.command).toBeUndefined();
     });
 
     test('the readiness and liveness probes fail before the server is up', () => {
