@@ -202,6 +202,23 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       expect(kept).toEqual([...old.slice(old.length - (retention - 1)), fresh[0]].sort());
       expect(statSync(join(dir, fresh[0])).uid).toBe(backupPod.uid);
 
+      // A node without a battery-backed clock that lost power restarts offline with its clock
+      // behind the dumps it wrote before: the dump just written must still be kept.
+      const aheadOfClock = Array.from({ length: retention }, (_, i) => `${database}-2031010${i}T000000Z.dump`);
+      aheadOfClock.forEach((name, i) => {
+        writeFileSync(join(dir, name), 'written before the clock went back');
+        const when = new Date(Date.now() + (i + 1) * 86_400_000 * 365);
+        utimesSync(join(dir, name), when, when);
+      });
+      // Dumps are named by the second: the next one must get a name of its own.
+      await new Promise((done) => setTimeout(done, 1_100));
+      const afterReset = runBackup();
+      expect(afterReset).toMatchObject({ status: 0 });
+      const latest = dumps().filter((f) => !old.includes(f) && !aheadOfClock.includes(f) && f !== fresh[0]);
+      expect(latest).toHaveLength(1);
+      expect(dumps()).toHaveLength(retention);
+      expect(dumps()).toContain(latest[0]);
+
       // A fresh pod of the same StatefulSet (new volumes), initialised by the entrypoint; the dump restores into it.
       const restorePort = await freePort();
       const restorePod = new PodSandbox(podSpec, container, postgresImage(container.image), binDir, new NetworkMap().port(containerPort, restorePort), claimTemplates);
@@ -211,7 +228,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       runEntrypoint(restorePod, restoreEnv, restoreArgs, restorePort);
       servers.push(await startServer(restorePod, restoreEnv, restoreArgs, restorePort));
       restorePod.mustRun(['pg_restore', '--exit-on-error', '--no-password', '--host=127.0.0.1', `--port=${restorePort}`, `--username=${restoreEnv.POSTGRES_USER}`,
-        `--dbname=${restoreEnv.POSTGRES_DB}`, join(dir, fresh[0])], { ...restoreEnv, PGPASSWORD: restoreEnv.POSTGRES_PASSWORD });
+        `--dbname=${restoreEnv.POSTGRES_DB}`, join(dir, latest[0])], { ...restoreEnv, PGPASSWORD: restoreEnv.POSTGRES_PASSWORD });
       const rows = (p: PodSandbox, e: Record<string, string>, at: number) => sql(p, e, at, "SELECT count(*) || ':' || sum(id) || ':' || max(item) FROM sale");
       expect(rows(restorePod, restoreEnv, restorePort)).toBe(rows(pod, env, port));
       expect(rows(restorePod, restoreEnv, restorePort)).toBe('250:31375:item-99');
