@@ -175,7 +175,8 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
         const e = { ...backupEnv, ...overrides };
         return backupPod.run(backupPod.argv([...(backupContainer.command ?? []), ...(backupContainer.args ?? [])], e), e);
       };
-      const dir = backupPod.volume(backupContainer.volumeMounts.find((m: any) => m.name !== undefined && !/scratch/.test(m.name)).mountPath);
+      const claimVolumes = job.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.name);
+      const dir = backupPod.volume(backupContainer.volumeMounts.find((m: any) => claimVolumes.includes(m.name)).mountPath);
       const dumps = () => readdirSync(dir).filter((f) => f !== 'lost+found').sort();
 
       // A wrong password: the job fails and leaves no dump that could pass for a backup.
