@@ -159,7 +159,7 @@ describe('EdgeDatabase backup', () => {
     expect(container.command[2]).toContain('pg_dump --format=custom --no-password --file="${file}.partial"');
     // Kubernetes would expand $(...) itself; the shell must see it.
     expect(container.command[2]).toContain('$$(date -u +%Y%m%dT%H%M%SZ)');
-    expect(container.command[2]).toContain('tail -n +$$((RETENTION + 1))');
+    expect(container.command[2]).toContain('ls -1t /backup/*.dump | grep -vxF "${file}" | tail -n "+${RETENTION}" | xargs -r rm -f --');
     expect(findObject(objects, 'PersistentVolumeClaim', 'edge-db-backup', 'edge-data').spec.resources).toEqual({ requests: { storage: '10Gi' } });
   });
 

@@ -42,7 +42,10 @@ const BACKUP_SCRIPT = [
   'pg_dump --format=custom --no-password --file="${file}.partial"',
   // Renamed only once complete: a dump cut short by a power loss never counts as a backup.
   'mv "${file}.partial" "${file}"',
-  `ls -1t ${BACKUP_MOUNT_PATH}/*.dump | tail -n +$$((RETENTION + 1)) | xargs -r rm -f --`,
+  // The dump just written is always kept, then the newest others: a node without a
+  // battery-backed clock that restarts offline after a power loss dates it before the dumps
+  // it wrote earlier, and sorting by time alone would delete it first.
+  `ls -1t ${BACKUP_MOUNT_PATH}/*.dump | grep -vxF "\${file}" | tail -n "+\${RETENTION}" | xargs -r rm -f --`,
 ].join('\n');
 
 /**
