@@ -7,6 +7,7 @@ import { formatProblem } from '../private/problems';
 import { EdgeFleet, FLEET_OUTPUT_DIRS, SITE_OUTPUT_ROOTS, siteOutputDirs } from '../site/edge-fleet';
 import type { ResolvedSiteSpec } from '../site/site-spec';
 import type { Problem } from '../site/validation-error';
+import { ExitCode } from './exit-codes';
 import { Progress } from './progress';
 import { FleetSettings, SitePool } from './runner';
 import { describeSchemaOptions, SchemaOptions, schemaFingerprint } from './schema-options';
@@ -148,8 +149,14 @@ function schemaSummary(results: readonly CheckResult[], options: CommandOptions)
 /** Said on stderr when a run checks no schemas. */
 const SCHEMAS_SKIPPED = 'Schema validation skipped: no --k8s-schemas or --crds (nor EDGE_K8S_SCHEMAS_DIR or EDGE_CRDS_DIR) given.';
 
-function reportProblems(problems: readonly Problem[], options: CommandOptions, what: string): void {
-  options.printError(`${what}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+/**
+ * Prints every problem of a run that fails (on stderr; with `--json` as the documented error
+ * object on stdout) and returns the exit code of an invalid fleet.
+ */
+function failWithProblems(problems: readonly Problem[], options: CommandOptions, what: string, after = ''): number {
+  if (options.json) options.print(JSON.stringify({ error: { kind: 'invalid', message: what, problems } }));
+  else options.printError(`${what}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}${after ? `\n${after}` : ''}`);
+  return ExitCode.INVALID;
 }
 
 /**
@@ -169,9 +176,7 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
     for (const report of reports) discardStagedSite(options.outdir, report, TEMP_SUFFIX);
     // Folders made only for the discarded files are empty now.
     pruneEmptyDirs(options.outdir, ownedDirs(options));
-    reportProblems(problems, options, 'Synthesis failed');
-    options.printError(`Nothing was written (${problems.length} problem${problems.length === 1 ? '' : 's'}).`);
-    return 1;
+    return failWithProblems(problems, options, 'Synthesis failed', `Nothing was written (${problems.length} problem${problems.length === 1 ? '' : 's'}).`);
   }
   for (const report of reports) commitStagedSite(options.outdir, report, TEMP_SUFFIX);
   const dirs = new DirectoryMaker();
@@ -196,7 +201,7 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
   if (options.json) {
     const schemaCounts = schemas ? { schemas: { checked: schemas.checked, unchecked: schemas.unchecked } } : {};
     options.print(JSON.stringify({ sites: options.sites.length, synthesized: options.sites.length - reused, reused, objects, written, unchanged: files - written, removed, ...schemaCounts }));
-    return 0;
+    return ExitCode.OK;
   }
   if (options.sites.length <= 50 || options.verbose) {
     for (const report of reports) options.print(`  ${report.site}: ${report.objectCount} objects, ${report.fileCount} files${report.reused ? ' (inputs unchanged)' : ''}`);
@@ -204,7 +209,7 @@ export async function synthCommand(options: CommandOptions): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   options.print(`Synthesized ${options.sites.length} sites (${objects} objects) into ${relative(process.cwd(), options.outdir) || '.'}: ${written} files written, ${files - written} unchanged, ${removed} removed (${seconds}s).`);
   if (schemas) options.print(`Schemas: ${schemas.text}${reused ? `; ${reused} reused site${reused === 1 ? ' was' : 's were'} checked against the same schemas when synthesized` : ''}.`);
-  return 0;
+  return ExitCode.OK;
 }
 
 /** Every file in the folders a run owns, relative to the output folder. */
@@ -226,13 +231,13 @@ export async function validateCommand(options: CommandOptions): Promise<number> 
     options.print(JSON.stringify({ valid: problems.length === 0, sites: reports.length, problems, schemas: schemaCounts }));
   }
   if (problems.length > 0) {
-    if (!options.json) reportProblems(problems, options, 'Validation failed');
-    return 1;
+    if (!options.json) failWithProblems(problems, options, 'Validation failed');
+    return ExitCode.INVALID;
   }
-  if (options.json) return 0;
+  if (options.json) return ExitCode.OK;
   options.print(`${reports.length} sites are valid (${reports.reduce((n, r) => n + r.objectCount, 0)} objects).`);
   if (schemas) options.print(`Schemas: ${schemas.text}.`);
-  return 0;
+  return ExitCode.OK;
 }
 
 /** diff: what a synth would add, change or remove, per site and file; exit 1 when anything would change. */
@@ -240,10 +245,7 @@ export async function diffCommand(options: CommandOptions): Promise<number> {
   const fleet = fleetFiles(options);
   const { reports, checked } = await runWithFleetCheck('diff', options, options.sites, fleet.files);
   const problems = problemsOf(checked);
-  if (problems.length > 0) {
-    reportProblems(problems, options, 'Synthesis failed');
-    return 2;
-  }
+  if (problems.length > 0) return failWithProblems(problems, options, 'Synthesis failed');
   const wanted = new Set([...reports.flatMap((r) => r.paths), ...fleet.files.map((f) => f.path)]);
   const removed = listOwnedFiles(options).filter((path) => !wanted.has(path)).sort();
   const changes: (FileChange | { path: string; kind: 'removed' })[] = [
@@ -263,7 +265,7 @@ export async function diffCommand(options: CommandOptions): Promise<number> {
     for (const change of changes) if ('patch' in change && change.patch) options.print(change.patch);
     options.print(`${changes.length} file${changes.length === 1 ? '' : 's'} would change.`);
   }
-  return changes.length > 0 ? 1 : 0;
+  return changes.length > 0 ? ExitCode.CHANGES : ExitCode.OK;
 }
 
 /** The cluster model of a site and each convergence check's verdict, as `plan` prints them. */
@@ -285,7 +287,7 @@ export async function planCommand(options: CommandOptions): Promise<number> {
   const problems = [...problemsOf(reports), ...checkSharedControlPlane(reports.flatMap((r) => (r.sharedControlPlane ? [r.sharedControlPlane] : [])))];
   if (options.json) {
     options.print(JSON.stringify(reports.map((r) => ({ site: r.site, problems: r.problems, ...r.plan }))));
-    return problems.length > 0 ? 1 : 0;
+    return problems.length > 0 ? ExitCode.INVALID : ExitCode.OK;
   }
   for (const report of reports) {
     if (!report.plan) continue;
@@ -301,9 +303,6 @@ export async function planCommand(options: CommandOptions): Promise<number> {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) options.print(`  ${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}`);
   }
-  if (problems.length > 0) {
-    reportProblems(problems, options, 'Some sites do not synthesize');
-    return 1;
-  }
-  return 0;
+  if (problems.length > 0) return failWithProblems(problems, options, 'Some sites do not synthesize');
+  return ExitCode.OK;
 }

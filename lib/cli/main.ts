@@ -1,43 +1,21 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadInventoryFile, ResolvedInventory } from '../site/inventory';
-import { EdgeValidationError } from '../site/validation-error';
+import { EdgeValidationError, Problem } from '../site/validation-error';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
+import { ErrorKind, EXIT_CODE_OF, ExitCode } from './exit-codes';
+import { inventoryFileProblem } from './inventory-file';
+import { OutputLock } from './output-lock';
+import { closestName, CommandName, COMMANDS, commandUsage, FlagName, globalUsage, parseOptionsOf } from './usage';
 import { FleetSettings, SitePool } from './runner';
 import { resolveSchemaOptions } from './schema-options';
 import { SynthCache } from './synth-cache';
-import { parseShard, selectSites, Shard } from './site-selection';
+import { parseShard, selectSites } from './site-selection';
 import { hubAlertGroupsOf } from '../terraform/terraform-files';
 import { hubForSites } from '../site/fleet-hub';
 import { joinsHubControlPlane } from '../site/shared-control-plane';
-
-const USAGE = `Usage: cdk8s-edge <command> [options]
-
-Commands:
-  synth      validate the inventory, synthesize the sites and write them (atomically)
-  validate   every check synth makes, writing nothing
-  diff       what a synth would change, per site and file (exit 1 when anything would)
-  plan       per site: objects by kind, images, requests vs node allocatable, Pod Security
-
-Options:
-  --inventory <file>   inventory file (default apps/fleet.yaml)
-  --out <dir>          output folder (default dist; diff: --against <dir>)
-  --sites a,b          only these sites
-  --shard i/n          only the sites of shard i of n (stable per site name)
-  --jobs <n>           worker threads (default: the number of CPUs)
-  --no-cache           synth: synthesize every site even when its inputs did not change
-  --k8s-schemas <dir>  validate every built-in object strictly (unknown fields are errors)
-                       against <dir>/v<minor>/_definitions.json (default $EDGE_K8S_SCHEMAS_DIR)
-  --crds <dir>         validate every custom resource against the CRD YAML files under <dir>
-                       (default $EDGE_CRDS_DIR)
-  --kube-versions <v>  the Kubernetes minors built-in objects must be valid on: 1.25,1.28,1.32
-                       or all (default 1.25,1.32, the oldest and newest supported)
-                       Without --k8s-schemas and --crds, objects are not schema-checked.
-  --json               machine-readable output
-  --verbose            a line per site
-  --help               this text`;
 
 /**
  * The fleet's GitOps and Terraform settings, with what the whole fleet implies made explicit
@@ -58,102 +36,141 @@ function fleetSettings(inventory: ResolvedInventory): FleetSettings {
 /** Inventories from this size (about 500 sites) start their worker threads before they are read. */
 const EARLY_START_BYTES = 1024 * 1024;
 
-/** Runs the CLI with the given arguments; returns the exit code. */
-export async function main(argv: readonly string[], io = { print: (t: string) => console.log(t), printError: (t: string) => console.error(t) }): Promise<number> {
+/** What the CLI prints through: stdout and stderr. */
+export interface CliIo {
+  readonly print: (text: string) => void;
+  readonly printError: (text: string) => void;
+}
+
+/** A run that stops with an error: its kind decides the exit code; `--json` prints it on stdout. */
+class CliError extends Error {
+  public constructor(public readonly kind: ErrorKind, message: string, public readonly problems: readonly Problem[] = []) {
+    super(message);
+  }
+}
+
+/** Runs the CLI with the given arguments; returns the exit code (see `ExitCode`). */
+export async function main(argv: readonly string[], io: CliIo = { print: (t) => console.log(t), printError: (t) => console.error(t) }): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    if (json) io.print(JSON.stringify({ error: { kind: error.kind, message: error.message, problems: error.problems } }));
+    else io.printError(error.message);
+    return EXIT_CODE_OF[error.kind];
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    io.print(VERSION);
+    return ExitCode.OK;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    if (first === undefined) throw new CliError('usage', globalUsage());
+    io.print(rest[0] && rest[0] in COMMANDS ? commandUsage(rest[0] as CommandName) : globalUsage());
+    return ExitCode.OK;
+  }
+  if (!(first in COMMANDS)) {
+    const guess = closestName(first, Object.keys(COMMANDS));
+    throw new CliError('usage', `Unknown command "${first}".${guess ? ` Did you mean "${guess}"?` : ''} Run 'cdk8s-edge --help' for the commands.`);
+  }
+  const command = first as CommandName;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'inventory': { type: 'string', default: 'apps/fleet.yaml' },
-        'out': { type: 'string' },
-        'against': { type: 'string' },
-        'sites': { type: 'string' },
-        'shard': { type: 'string' },
-        'jobs': { type: 'string' },
-        'no-cache': { type: 'boolean', default: false },
-        'k8s-schemas': { type: 'string' },
-        'crds': { type: 'string' },
-        'kube-versions': { type: 'string' },
-        'json': { type: 'boolean', default: false },
-        'verbose': { type: 'boolean', default: false },
-        'help': { type: 'boolean', default: false },
-      },
-    });
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: parseOptionsOf(command) });
   } catch (error) {
-    io.printError(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    throw new CliError('usage', `${optionProblem(command, (error as Error).message)} Run 'cdk8s-edge ${command} --help' for its options.`);
   }
-  const { values, positionals } = parsed;
-  const command = positionals[0];
-  if (values.help || !command) {
-    (values.help ? io.print : io.printError)(USAGE);
-    return values.help ? 0 : 2;
+  const values = parsed.values as Partial<Record<FlagName, string | boolean>>;
+  const text = (name: FlagName) => values[name] as string | undefined;
+  if (values.help) {
+    io.print(commandUsage(command));
+    return ExitCode.OK;
   }
-  const commands: Record<string, (o: CommandOptions) => Promise<number>> = {
-    synth: synthCommand, validate: validateCommand, diff: diffCommand, plan: planCommand,
-  };
-  if (!commands[command] || positionals.length > 1) {
-    io.printError(`Unknown command "${positionals.join(' ')}".\n\n${USAGE}`);
-    return 2;
-  }
-  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    io.printError(`--jobs "${values.jobs}" must be a whole number >= 1`);
-    return 2;
-  }
-  let shard: Shard | undefined;
-  if (values.shard !== undefined) {
-    const result = parseShard(values.shard);
-    if (typeof result === 'string') {
-      io.printError(result);
-      return 2;
-    }
-    shard = result;
-  }
-  const schemas = resolveSchemaOptions({ k8sSchemas: values['k8s-schemas'], crds: values.crds, kubeVersions: values['kube-versions'] });
-  if (typeof schemas === 'string') {
-    io.printError(schemas);
-    return 2;
-  }
+  if (parsed.positionals.length > 0) throw new CliError('usage', `${command} takes no arguments, got "${parsed.positionals.join(' ')}". Run 'cdk8s-edge ${command} --help' for its options.`);
+  const jobs = text('jobs') === undefined ? availableParallelism() : Number(text('jobs'));
+  if (!Number.isInteger(jobs) || jobs < 1) throw new CliError('usage', `--jobs "${text('jobs')}" must be a whole number >= 1`);
+  const shard = text('shard') === undefined ? undefined : parseShard(text('shard')!);
+  if (typeof shard === 'string') throw new CliError('usage', shard);
+  const schemas = resolveSchemaOptions({ k8sSchemas: text('k8s-schemas'), crds: text('crds'), kubeVersions: text('kube-versions') });
+  if (typeof schemas === 'string') throw new CliError('usage', schemas);
+  const inventory = text('inventory') ?? DEFAULT_INVENTORY;
+  const fileProblem = inventoryFileProblem(inventory);
+  if (fileProblem) throw new CliError('io', fileProblem);
 
-  const outdir = resolve(values.against ?? values.out ?? process.env.CDK8S_OUTDIR ?? 'dist');
+  const outdir = resolve(text('against') ?? text('out') ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const pool = new SitePool(jobs);
   // For a large fleet, the workers load the library and check the cached sites' files while this thread reads the inventory.
-  if ((statSync(values.inventory!, { throwIfNoEntry: false })?.size ?? 0) >= EARLY_START_BYTES) pool.startWorkers();
+  if ((statSync(inventory, { throwIfNoEntry: false })?.size ?? 0) >= EARLY_START_BYTES) pool.startWorkers();
+  let lock: OutputLock | undefined;
   try {
     const store = command === 'synth' ? SynthCache.open(outdir, !values['no-cache']) : undefined;
     const cache = store && { store, intact: pool.verifyFiles(outdir, store.digests()) };
-    let all;
-    try {
-      all = loadInventoryFile(values.inventory!);
-    } catch (error) {
-      if (!(error instanceof EdgeValidationError)) throw error;
-      io.printError(error.message);
-      if (command === 'synth') io.printError(`Nothing was written (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).`);
-      return 1;
-    }
-    const names = values.sites?.split(',').map((s) => s.trim()).filter(Boolean);
+    const all = readInventory(inventory, command);
+    const names = text('sites')?.split(',').map((s) => s.trim()).filter(Boolean);
     const sites = selectSites(all.sites, names, shard);
-    if (typeof sites === 'string') {
-      io.printError(sites);
-      return 2;
+    if (typeof sites === 'string') throw new CliError('usage', sites);
+    const wholeFleet = !names?.length && !shard;
+    if (command === 'synth') {
+      const claim = wholeFleet ? { all: true as const } : { sites: sites.map((s) => s.name) };
+      const acquired = OutputLock.acquire(outdir, claim);
+      if (typeof acquired === 'string') throw new CliError('io', acquired);
+      lock = acquired;
     }
-    return await commands[command]({
+    return await COMMAND_RUNNERS[command]({
       sites,
-      // The hub evaluates the alerts of every agent-mode site of the inventory, selected or not.
       fleet: fleetSettings(all),
-      wholeFleet: !names?.length && !shard,
+      wholeFleet,
       outdir,
       pool,
-      verbose: values.verbose!,
-      json: values.json!,
+      verbose: values.verbose === true,
+      json: values.json === true,
       ...(cache ? { cache } : {}),
       ...(schemas ? { schemas } : {}),
       ...io,
     });
   } finally {
+    lock?.release();
     await pool.close();
+  }
+}
+
+/** parseArgs' complaint in one short line, with the flag the user probably meant. */
+function optionProblem(command: CommandName, message: string): string {
+  const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+  if (unknown === undefined) return message.split('. ')[0].replace(/\.?$/, '.');
+  const name = unknown.replace(/^-+/, '');
+  const guess = closestName(name, COMMANDS[command].flags);
+  const other = closestName(name, [...new Set(Object.values(COMMANDS).flatMap((c) => c.flags as readonly string[]))]);
+  const elsewhere = Object.entries(COMMANDS).filter(([, c]) => other !== undefined && (c.flags as readonly string[]).includes(other)).map(([n]) => n);
+  const hint = guess ? ` Did you mean --${guess}?` : elsewhere.length > 0 ? ` (--${other} is an option of ${elsewhere.join(', ')})` : '';
+  return `Unknown option ${unknown} for ${command}.${hint}`;
+}
+
+const COMMAND_RUNNERS: Record<CommandName, (o: CommandOptions) => Promise<number>> = {
+  synth: synthCommand, validate: validateCommand, diff: diffCommand, plan: planCommand,
+};
+
+/** The inventory the CLI reads when none is given. */
+const DEFAULT_INVENTORY = 'apps/fleet.yaml';
+
+/** The package's version, printed by `--version`. */
+const VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Reads and validates the inventory; every problem becomes one CliError, a file error one line. */
+function readInventory(file: string, command: CommandName): ResolvedInventory {
+  try {
+    return loadInventoryFile(file);
+  } catch (error) {
+    if (error instanceof EdgeValidationError) {
+      const nothing = command === 'synth' ? `\nNothing was written (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}).` : '';
+      throw new CliError('invalid', `${error.message}${nothing}`, error.problems);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new CliError('io', `inventory ${file}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
-import { describeWithPrograms, exampleFleetFiles, freePort, POSTGRES, RunningProgram, runProgram, waitFor } from '../support/programs';
+import { describeWithPrograms, exampleFleetFiles, freePort, POSTGRES, RunningProgram, runProgram, RUNS_AS_ROOT, SETPRIV, UNSHARE, waitFor } from '../support/programs';
 import { EdgeDatabase, EdgeDatabaseProps } from '../../lib/data/edge-database';
 import { LocalStorage } from '../../lib/data/local-storage';
 import { storageSite } from '../data/support';
@@ -59,7 +59,7 @@ const TEST_TIMEOUT_MS = 120_000;
 const suiteStart = Date.now();
 const fleetDatabases = [...fleetSites()].flatMap(([site, objects]) => databasesOf(site, objects));
 
-describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', [POSTGRES], ([postgresBinary]) => {
+describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', [POSTGRES, UNSHARE, SETPRIV], ([postgresBinary]) => {
   const binDir = postgresBinary.replace(/\/postgres$/, '');
 
   test('the example fleet has a PostgreSQL database with a backup CronJob', () => {
@@ -311,7 +311,7 @@ describeWithPrograms('PostgreSQL runs as the EdgeDatabase StatefulSet runs it', 
       expect(() => runEntrypoint(pod, env, args, port)).toThrow(/mkdir -p .* exited/);
     }, TEST_TIMEOUT_MS);
   });
-});
+}, [RUNS_AS_ROOT]);
 
 /** SIGKILL to a server and every process it started, as when a node loses power. */
 function killWithChildren(server: RunningProgram): void {

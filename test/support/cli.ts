@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -13,8 +13,8 @@ export interface RunResult {
 }
 
 /** Runs the `cdk8s-edge` binary as a user would, returning its exit code and output. */
-export function runCli(args: string[]): RunResult {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'cdk8s-edge.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+export function runCli(args: string[], options: Pick<SpawnSyncOptions, 'uid' | 'gid' | 'env'> = {}): RunResult {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'cdk8s-edge.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', ...options });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

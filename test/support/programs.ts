@@ -23,6 +23,8 @@ export const PROMETHEUS: Program = { binary: 'prometheus', debianPackage: 'prome
 export const PROMTOOL: Program = { binary: 'promtool', debianPackage: 'prometheus' };
 export const NODE_EXPORTER: Program = { binary: 'prometheus-node-exporter', debianPackage: 'prometheus-node-exporter' };
 export const DOCKER_REGISTRY: Program = { binary: 'docker-registry', debianPackage: 'docker-registry' };
+export const UNSHARE: Program = { binary: 'unshare', debianPackage: 'util-linux' };
+export const SETPRIV: Program = { binary: 'setpriv', debianPackage: 'util-linux' };
 export const POSTGRES: Program = { binary: 'postgres', debianPackage: 'postgresql-15', dirs: ['/usr/lib/postgresql/15/bin'] };
 
 /** The program's absolute path, or undefined when it is not installed. */
@@ -44,14 +46,18 @@ export function programPath(program: Program): string | undefined {
  * `describe` for a suite that needs programs: skipped (with the reason printed) when one is
  * missing, failing under CI=true. The body gets the programs' absolute paths.
  */
-export function describeWithPrograms(name: string, programs: readonly Program[], body: (paths: string[]) => void): void {
+export function describeWithPrograms(name: string, programs: readonly Program[], body: (paths: string[]) => void, requirements: readonly Requirement[] = []): void {
   const paths = programs.map(programPath);
   const missing = programs.filter((_, i) => paths[i] === undefined);
-  if (missing.length === 0) {
+  const unmet = requirements.filter((r) => !r.met());
+  if (missing.length === 0 && unmet.length === 0) {
     describe(name, () => body(paths as string[]));
     return;
   }
-  const reason = `${missing.map((p) => `${p.binary} (Debian package ${p.debianPackage})`).join(', ')} not installed`;
+  const reason = [
+    ...(missing.length > 0 ? [`${missing.map((p) => `${p.binary} (Debian package ${p.debianPackage})`).join(', ')} not installed`] : []),
+    ...unmet.map((r) => r.reason),
+  ].join('; ');
   describe(name, () => {
     test('the programs are installed (required under CI=true)', () => {
       if (process.env.CI === 'true') throw new Error(`runtime checks cannot run in CI: ${reason}`);
@@ -59,6 +65,16 @@ export function describeWithPrograms(name: string, programs: readonly Program[],
     });
   });
 }
+
+/** Something a suite needs besides programs, e.g. running as root to switch to a pod's uid. */
+export interface Requirement {
+  readonly met: () => boolean;
+  /** Said when it is not met. */
+  readonly reason: string;
+}
+
+/** Root, to run a workload as its pod's uid and gid. */
+export const RUNS_AS_ROOT: Requirement = { met: () => process.getuid?.() === 0, reason: 'not running as root (needed to run programs as the pod\'s uid)' };
 
 /** Every run is bounded: a program that hangs fails its test instead of the suite. */
 export const RUN_TIMEOUT_MS = 30_000;
