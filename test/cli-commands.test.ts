@@ -121,7 +121,7 @@ describe('cdk8s-edge synth failures', () => {
     const inventory = editedInventory('requests: { cpu: 200m, memory: 192Mi }', 'requests: { cpu: "7", memory: 192Mi }');
     const out = tempDir('fresh-failure');
     const result = runCli(['synth', '--inventory', inventory, '--out', out, '--jobs', '2']);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3);
     expect(readdirSync(out)).toEqual([]);
   });
 
@@ -141,7 +141,7 @@ describe('cdk8s-edge synth failures', () => {
     const inventory = join(tempDir('cli-inventory'), 'fleet.yaml');
     writeFileSync(inventory, changed);
     const result = runCli(['synth', '--inventory', inventory, '--out', out, '--jobs', '2']);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3);
     expect(result.stderr).toContain('retail-store-01: Deployment store/pos-gateway (retail-store-01/App-store-pos-gateway) requests cpu 7');
     expect(result.stderr).toMatch(/Nothing was written \(\d+ problems?\)\./);
     expect(snapshotDir(out)).toEqual(before);
@@ -157,10 +157,10 @@ describe('cdk8s-edge validate', () => {
     expect(snapshotDir(out).size).toBe(0);
   });
 
-  test('WHEN a site does not fit its nodes THEN validate reports the capacity problem with its construct path and exits 1', () => {
+  test('WHEN a site does not fit its nodes THEN validate reports the capacity problem with its construct path and exits 3', () => {
     const inventory = editedInventory('requests: { cpu: 200m, memory: 192Mi }', 'requests: { cpu: "7", memory: 192Mi }');
     const result = runCli(['validate', '--inventory', inventory, '--jobs', '1', '--json']);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3);
     const report = JSON.parse(result.stdout);
     expect(report.valid).toBe(false);
     expect(report.problems[0].path).toBe('retail-store-01');
@@ -217,10 +217,10 @@ describe('cdk8s-edge plan and usage', () => {
     expect(convergence.checks).toEqual({ served: 'ok', controllers: 'ok', references: 'ok', namespaces: 'ok', scheduling: 'ok', images: 'ok' });
   });
 
-  test('WHEN a site does not converge THEN plan still shows its model, with the failing check\'s problems, and exits 1', () => {
+  test('WHEN a site does not converge THEN plan still shows its model, with the failing check\'s problems, and exits 3', () => {
     const inventory = editedInventory('    - { kind: Secret, namespace: monitoring, name: remote-write-credentials,', '    - { kind: Secret, namespace: monitoring, name: other-credentials,');
     const result = runCli(['plan', '--inventory', inventory, '--sites', 'dc-hub-01', '--json']);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3);
     const [{ convergence }] = JSON.parse(result.stdout);
     expect(convergence.checks.served).toBe('ok');
     expect(convergence.checks.references).toEqual([expect.stringContaining('refers to Secret monitoring/remote-write-credentials, which neither the site, the platform layer nor a declared prerequisite provides')]);

@@ -31,7 +31,7 @@ describe('npm run synth', () => {
 
     const result = runSynth(['--inventory', inventory, '--out', dist]);
 
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3);
     for (const expected of [
       'sites[0].name: "Factory_01" is not a DNS-1123 label',
       'sites[0].kubernetesVersion: "1.24" is not one of 1.25, 1.26, 1.27, 1.28, 1.29, 1.30, 1.31, 1.32',
@@ -45,12 +45,12 @@ describe('npm run synth', () => {
     expect(snapshotDir(dist)).toEqual(before);
   });
 
-  test('WHEN the YAML itself is broken THEN it exits 1 with the line and writes nothing', () => {
+  test('WHEN the YAML itself is broken THEN it exits 3 with the line and writes nothing', () => {
     const out = tempDir('out');
     const inventory = join(tempDir('broken'), 'fleet.yaml');
     writeFileSync(inventory, 'sites:\n  - name: [\n');
     const result = runSynth(['--inventory', inventory, '--out', out]);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/fleet\.yaml:3:1: /);
     expect(snapshotDir(out).size).toBe(0);
   });
