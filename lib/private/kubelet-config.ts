@@ -30,9 +30,9 @@ const DROP_IN_ALPHA_VARIABLE = 'KUBELET_CONFIG_DROPIN_DIR_ALPHA';
  *   {@link KUBELET_CONFIG_DIR}), which the kubelet merges over its `--config` file;
  * - before 1.28, which has no drop-in folder, the same settings as kubelet flags.
  *
- * `kubelet.env` goes to `/etc/default/kubelet` (`/etc/sysconfig/kubelet` on RPM systems): the
- * EnvironmentFile of kubeadm's kubelet unit, whose `KUBELET_EXTRA_ARGS` come last on the command
- * line and which neither kubeadm nor yurtadm writes.
+ * `kubelet.env` goes to `/etc/default/kubelet`: the EnvironmentFile of kubeadm's kubelet unit
+ * (`/etc/sysconfig/kubelet` in its RPM packages) and of the unit yurtadm v1.4 writes, whose
+ * `KUBELET_EXTRA_ARGS` come last on the kubelet's command line; neither tool writes the file.
  */
 export function kubeletFiles(node: ResolvedNodeSpec, site: ResolvedSiteSpec): { path: string; content: string }[] {
   const minor = Number(site.kubernetesVersion.split('.')[1]);
