@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { runsEdgeCore } from '../flavors/flavor-labels';
 import { k3sCredentialsDropIn, k3sEtcdSnapshotConfig, k3sRegistries, k3sSiteConfig, k3sTierConfig, nodeMirrors } from '../private/k3s-config';
-import { containerdMirrorHosts, kubeletConfiguration, kubeletEnvironment } from '../private/kubelet-config';
+import { containerdMirrorHosts, kubeletFiles } from '../private/kubelet-config';
 import { clusterNodeLabels, nodeAllocatable, registrationLabels } from '../private/node-config';
 import { toYaml } from '../private/yaml';
 import { EdgeSite } from '../site/edge-site';
@@ -53,7 +53,7 @@ const LABEL_PATCH_ANNOTATIONS = {
 
 /**
  * One node of a site. It writes the node's own files (k3s config drop-ins, the
- * registry mirror, a KubeletConfiguration for plain-kubelet nodes, or the EdgeCore
+ * registry mirror, a KubeletConfiguration drop-in for plain-kubelet nodes, or the EdgeCore
  * configuration for the edge nodes of a KubeEdge site) and a Node label patch: the
  * labels a kubelet may not set on itself (`node-role.kubernetes.io/edge`) and the
  * labels that must stay reconciled after the node registered. On an OpenYurt site
@@ -137,11 +137,7 @@ export class MicroEdgeNode extends Construct {
       ];
     }
     if (this.spec.runtime === 'kubelet') {
-      return [
-        { path: 'kubelet-config.yaml', content: toYaml(kubeletConfiguration(this.spec)) },
-        { path: 'kubelet.env', content: kubeletEnvironment(this.spec, site) },
-        ...containerdMirrorHosts(site, this.mirrors),
-      ];
+      return [...kubeletFiles(this.spec, site), ...containerdMirrorHosts(site, this.mirrors)];
     }
     const files: NodeFile[] = [
       { path: 'config.yaml.d/10-tier.yaml', content: toYaml(k3sTierConfig(this.spec, site)) },

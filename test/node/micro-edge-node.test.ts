@@ -72,8 +72,8 @@ describe('MicroEdgeNode with a plain kubelet', () => {
     registryMirror: { endpoint: 'https://mirror.local:5000', registries: ['docker.io', '*'] },
   };
 
-  test('WHEN a node runs a plain kubelet THEN a KubeletConfiguration carries the tier settings and the taint', () => {
-    expect(nodeFile(kubeletSite, 'agt', 'kubelet-config.yaml')).toMatchObject({
+  test('WHEN a node runs a plain kubelet THEN a KubeletConfiguration drop-in carries the tier settings and the taint', () => {
+    expect(yaml.load(nodeFile(kubeletSite, 'agt', 'kubelet.conf.d/50-edge-tier.conf'))).toMatchObject({
       apiVersion: 'kubelet.config.k8s.io/v1beta1',
       kind: 'KubeletConfiguration',
       maxPods: 60,
@@ -84,7 +84,7 @@ describe('MicroEdgeNode with a plain kubelet', () => {
   });
 
   test('WHEN a node runs a plain kubelet THEN its labels go to KUBELET_EXTRA_ARGS, accelerator included', () => {
-    expect(nodeFile(kubeletSite, 'agt', 'kubelet.env')).toBe('KUBELET_EXTRA_ARGS="--node-labels=accelerator=nvidia-gpu,edge.line=a,edge.site=test-site,edge.tier=mini"\n');
+    expect(nodeFile(kubeletSite, 'agt', 'kubelet.env')).toBe('KUBELET_EXTRA_ARGS="--config-dir=/etc/kubernetes/kubelet.conf.d --node-labels=accelerator=nvidia-gpu,edge.line=a,edge.site=test-site,edge.tier=mini"\n');
   });
 
   test('WHEN a kubelet node has a mirror THEN containerd hosts.toml files point at it', () => {
@@ -217,7 +217,8 @@ describe('MicroEdgeNode on OpenYurt and KubeEdge sites', () => {
           websocket: { enable: true, server: 'cloudcore.example.com:10000' },
           quic: { enable: false },
         },
-        edgeStream: { tunnelServer: 'cloudcore.example.com:10004' },
+        edgeStream: { enable: true, server: 'cloudcore.example.com:10004' },
+        metaManager: { metaServer: { enable: true, server: '127.0.0.1:10550' } },
         edged: {
           hostnameOverride: 'agt',
           nodeLabels: { 'edge.line': 'a', 'edge.site': 'test-site', 'edge.tier': 'mini' },

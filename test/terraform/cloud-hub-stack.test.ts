@@ -39,8 +39,16 @@ describe('CloudHubStack', () => {
     const release = releasesOf(hubStack({ kubeEdge: { chartRepository: 'oci://registry.example.com/charts', advertiseAddresses: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] } })).cloudcore;
     expect(release).toMatchObject({ chart: 'cloudcore', repository: 'oci://registry.example.com/charts', version: '1.21.0', namespace: 'kubeedge' });
     expect(valuesOf(release).cloudCore).toEqual({
-      image: { tag: KUBEEDGE_VERSION }, modules: { cloudHub: { advertiseAddress: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] } },
+      image: { tag: KUBEEDGE_VERSION },
+      modules: { cloudHub: { advertiseAddress: ['203.0.113.10'], dnsNames: ['cloudcore.example.com'] }, dynamicController: { enable: true } },
     });
+  });
+
+  test('WHEN EdgeCore nodes run their MetaServer THEN CloudCore\'s dynamicController, off in the chart, is on to answer its list/watch requests', () => {
+    const values = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'shared', 'charts', 'cloudcore', '1.21.0', 'values.yaml'), 'utf8');
+    expect(values).toMatch(/ {4}dynamicController:\n {6}enable: false\n/);
+    const release = releasesOf(hubStack({ kubeEdge: { chartRepository: 'oci://registry.example.com/charts', advertiseAddresses: ['203.0.113.10'] } })).cloudcore;
+    expect(valuesOf(release).cloudCore.modules.dynamicController).toEqual({ enable: true });
   });
 
   test('WHEN CloudCore is pinned THEN its chart version is its KubeEdge release, as in the chart\'s Chart.yaml, and EdgeCore joins with that release (regression: pinned 0.1.0)', () => {

@@ -110,7 +110,14 @@ export function hubSpireValues(spire: HubSpireServerOptions): HubSpireValues {
 export interface CloudCoreValues {
   readonly cloudCore: {
     readonly image: { readonly tag: string };
-    readonly modules: { readonly cloudHub: { readonly advertiseAddress: readonly string[]; readonly dnsNames: readonly string[] } };
+    readonly modules: {
+      readonly cloudHub: { readonly advertiseAddress: readonly string[]; readonly dnsNames: readonly string[] };
+      /**
+       * Serves the list/watch requests EdgeCore's MetaServer forwards (values.yaml 1.21.0: `enable: false`;
+       * every EdgeCore node enables its MetaServer).
+       */
+      readonly dynamicController: { readonly enable: true };
+    };
   };
   readonly iptablesManager: { readonly image: { readonly tag: string } };
   /** KubeEdge's controller-manager reconciles EdgeApplications and NodeGroups (values.yaml 1.21.0: `enable: false`). */
@@ -121,7 +128,10 @@ export function cloudCoreValues(kubeEdge: KubeEdgeCloudCoreOptions): CloudCoreVa
   return {
     cloudCore: {
       image: { tag: KUBEEDGE_VERSION },
-      modules: { cloudHub: { advertiseAddress: [...kubeEdge.advertiseAddresses], dnsNames: [...(kubeEdge.dnsNames ?? [])] } },
+      modules: {
+        cloudHub: { advertiseAddress: [...kubeEdge.advertiseAddresses], dnsNames: [...(kubeEdge.dnsNames ?? [])] },
+        dynamicController: { enable: true },
+      },
     },
     iptablesManager: { image: { tag: KUBEEDGE_VERSION } },
     controllerManager: { enable: true, image: { tag: KUBEEDGE_VERSION } },
