@@ -21,6 +21,7 @@ export const GATED_K3S_FLAGS: Readonly<Record<string, K3sVersionGate>> = {
   'disable-default-registry-endpoint': DISABLE_DEFAULT_ENDPOINT_GATE,
 };
 
+/** Reads a k3s CLI flag list fixture, e.g. `k3sFlagsFixture('k3s/cli-flags-2024.json')`. */
 export function k3sFlagsFixture(file: string): K3sFlagsFixture {
   return upstreamFields(file) as K3sFlagsFixture;
 }

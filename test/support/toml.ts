@@ -8,6 +8,7 @@
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;
 export interface TomlTable { [key: string]: TomlValue }
 
+/** Parses a document of the subset; throws, naming the line, on anything else. */
 export function parseToml(text: string): TomlTable {
   const root: TomlTable = {};
   let table = root;
