@@ -79,6 +79,16 @@ export const DISABLE_DEFAULT_ENDPOINT_GATE: K3sVersionGate = {
 };
 
 /**
+ * A `"*"` entry under registries.yaml `mirrors`, the mirror of every registry: the March 2024
+ * releases and every later minor (docs.k3s.io, "Wildcard Support"). An older k3s takes `"*"`
+ * for the name of a registry no image comes from, so its nodes pull around the mirror.
+ */
+export const WILDCARD_MIRROR_GATE: K3sVersionGate = {
+  '1.26': 'v1.26.15+k3s1', '1.27': 'v1.27.12+k3s1', '1.28': 'v1.28.8+k3s1', '1.29': 'v1.29.3+k3s1',
+  '1.30': 'v1.30.0+k3s1', '1.31': 'v1.31.0+k3s1', '1.32': 'v1.32.0+k3s1',
+};
+
+/**
  * The RuntimeClasses of the runtimes k3s can detect (`nvidia`, `nvidia-experimental`,
  * `crun` and the wasm shims; `manifests/runtimes.yaml`), which every k3s server deploys:
  * k3s-io/k3s#8936 and its backports #9013 (1.27), #9014 (1.26), #9024 (1.25), in the

@@ -3,6 +3,7 @@ import { sharedControlPlaneSiteProblems } from '../node/hub-flavors';
 import type { EdgeAppOptions } from '../site/edge-app';
 import { absolutePathProblem, urlProblem } from '../node/private/checks';
 import { checkServers, CLUSTER_KEYS, readCluster, readClusterFlavor } from '../node/private/read-cluster';
+import { describeGate, k3sHasFeature, WILDCARD_MIRROR_GATE } from '../node/k3s-versions';
 import {
   ClusterFlavor, DEFAULT_CONNECTIVITY, DEFAULT_KUBERNETES_VERSION, DEFAULT_MIRRORED_REGISTRIES, KUBERNETES_VERSIONS,
   KubernetesVersion, ResolvedNodeSpec, ResolvedSiteSpec,
@@ -94,6 +95,7 @@ export function readSite(value: unknown, path: string, problems: Problems, fleet
     ...site, components: readComponents(r, site), ...(terraform ? { terraform } : {}), ...(prerequisites.length > 0 ? { prerequisites } : {}),
   };
   checkAirGapMirror(clusterReader, resolved);
+  checkWildcardMirror(r, resolved, problems);
   for (const p of sharedControlPlaneSiteProblems(resolved, path)) problems.add(p.path, p.message);
   return name === undefined ? undefined : resolved;
 }
@@ -146,6 +148,14 @@ function checkAirGapMirror(c: MappingReader, site: ResolvedSiteSpec): void {
   if (site.cluster.airGap && !site.registryMirror && site.components.registryCache === undefined) {
     c.report('airGap', 'needs a registry mirror the nodes pull every image through: give the site a registryMirror (e.g. a regional registry) or a components.registryCache');
   }
+}
+
+/** The k3s nodes' registries.yaml gets the `"*"` mirror entry, which only newer k3s releases read. */
+function checkWildcardMirror(r: MappingReader, site: ResolvedSiteSpec, problems: Problems): void {
+  if (!site.registryMirror?.registries.includes('*') || !site.nodes.some((n) => n.runtime === 'k3s')) return;
+  if (k3sHasFeature(site.cluster.k3sVersion, WILDCARD_MIRROR_GATE)) return;
+  problems.add(childPath(r.pathOf('registryMirror'), 'registries'), `"*" needs k3s's wildcard mirror entry (${describeGate(WILDCARD_MIRROR_GATE)} and later); `
+    + `the site runs ${site.cluster.k3sVersion}, which takes "*" for a registry name and pulls around the mirror: list the registries, or raise kubernetesVersion or cluster.k3sVersion`);
 }
 
 function readNetwork(r: MappingReader): ResolvedSiteSpec['network'] {

@@ -142,7 +142,9 @@ export interface RegistryMirrorSpec {
   /** The mirror's URL, e.g. `https://registry.store-01.local:5000`. */
   readonly endpoint: string;
   /**
-   * Upstream registries served through the mirror.
+   * Upstream registries served through the mirror; `'*'` for every registry, which k3s
+   * nodes read from the March 2024 releases on (v1.26.15+k3s1, v1.27.12+k3s1, v1.28.8+k3s1,
+   * v1.29.3+k3s1, and every later minor).
    * @default ['docker.io', 'ghcr.io', 'quay.io', 'registry.k8s.io']
    */
   readonly registries?: readonly string[];

@@ -57,6 +57,10 @@ describe('cluster validation rules', () => {
       'sites[0].cluster.airGap: needs a registry mirror the nodes pull every image through: give the site a registryMirror'],
     ['an air-gapped site on a k3s that falls back to the internet', rawInventory({ kubernetesVersion: '1.25', cluster: { airGap: true }, ...mirror }),
       'sites[0].cluster.airGap: needs k3s\'s disable-default-registry-endpoint so no pull falls back to the internet'],
+    ['a wildcard mirror on a k3s that reads "*" as a registry name', rawInventory({ kubernetesVersion: '1.25', ...mirror }),
+      'sites[0].registryMirror.registries: "*" needs k3s\'s wildcard mirror entry (v1.26.15+k3s1, v1.27.12+k3s1, v1.28.8+k3s1, v1.29.3+k3s1, v1.30.0+k3s1, v1.31.0+k3s1, v1.32.0+k3s1 and later); the site runs v1.25.16+k3s4'],
+    ['a wildcard mirror on a k3s release of 1.27 before the wildcard', rawInventory({ kubernetesVersion: '1.27', cluster: { k3sVersion: 'v1.27.11+k3s1' }, ...mirror }),
+      'sites[0].registryMirror.registries: "*" needs k3s\'s wildcard mirror entry'],
     ['a system default registry with a scheme', rawInventory({ cluster: { systemDefaultRegistry: 'https://registry.local' } }),
       'sites[0].cluster.systemDefaultRegistry: "https://registry.local" is not a host with an optional port'],
     ['several nodes upgrading at once on a micro site', rawInventory({ cluster: { upgrade: { concurrency: 2 } } }),
@@ -76,6 +80,11 @@ describe('cluster validation rules', () => {
       'sites[0].nodes[0].labels.apps.openyurt.io/nodepool: "apps.openyurt.io/nodepool" is set from the site\'s cluster flavor'],
   ])('WHEN a site has %s THEN the problem names its path and what is allowed', (_what, raw, expected) => {
     expect(problemsOf(raw)).toContainEqual(expect.stringContaining(expected));
+  });
+
+  test('WHEN a wildcard mirror runs on a k3s release with the wildcard, or only on plain kubelets THEN it is valid', () => {
+    expect(problemsOf(rawInventory({ kubernetesVersion: '1.26', ...mirror }))).toEqual([]);
+    expect(problemsOf(rawInventory({ kubernetesVersion: '1.25', nodes: [node('n1', { runtime: 'kubelet' })], ...mirror }))).toEqual([]);
   });
 
   test('WHEN a site without a cluster block inherits fleet cluster defaults THEN its own problems keep its own path', () => {
