@@ -43,6 +43,13 @@ function tinyImage(): { layer: Buffer; config: Buffer; manifest: Buffer } {
   return { layer, config, manifest };
 }
 
+const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
+
+/** A bounded GET. */
+function get(url: string, accept?: string): Promise<Response> {
+  return fetch(url, { headers: accept ? { Accept: accept } : {}, signal: AbortSignal.timeout(5_000) });
+}
+
 async function pushBlob(registry: string, repository: string, blob: Buffer): Promise<number> {
   const start = await fetch(`${registry}/v2/${repository}/blobs/uploads/`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
   if (start.status !== 202) return start.status;
@@ -57,7 +64,7 @@ async function pushImage(registry: string, repository: string, tag: string): Pro
   const image = tinyImage();
   const statuses = [await pushBlob(registry, repository, image.layer), await pushBlob(registry, repository, image.config)];
   const put = await fetch(`${registry}/v2/${repository}/manifests/${tag}`, {
-    method: 'PUT', body: image.manifest, headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' }, signal: AbortSignal.timeout(5_000),
+    method: 'PUT', body: image.manifest, headers: { 'Content-Type': SCHEMA2 }, signal: AbortSignal.timeout(5_000),
   });
   return [...statuses, put.status];
 }
@@ -108,7 +115,7 @@ describeWithPrograms('RegistryCache registry with its upstream unreachable', [DO
     });
     running.push(program);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(`${container.name} serves /v2/`, async () => ((await fetch(`${url}/v2/`)).status === 200 ? true : undefined), program);
+    await waitFor(`${container.name} serves /v2/`, async () => ((await get(`${url}/v2/`)).status === 200 ? true : undefined), program);
     return { program, url };
   }
 
@@ -116,7 +123,7 @@ describeWithPrograms('RegistryCache registry with its upstream unreachable', [DO
     const served = pod.containers.find((c: any) => c.ports?.some((p: any) => p.name === servedPort));
     const reader = await startContainer(served);
     for (const probe of [served.readinessProbe, served.livenessProbe]) {
-      expect((await fetch(`${reader.url}${probe.httpGet.path}`)).status).toBe(200);
+      expect((await get(`${reader.url}${probe.httpGet.path}`)).status).toBe(200);
     }
 
     const filler = pod.containers.find((c: any) => c !== served);
@@ -125,20 +132,20 @@ describeWithPrograms('RegistryCache registry with its upstream unreachable', [DO
     expect(await pushImage(writer.url, 'library/busybox', '1.36.1')).toEqual([201, 201, 201]);
 
     const { manifest, layer } = tinyImage();
-    const got = await fetch(`${reader.url}/v2/library/busybox/manifests/1.36.1`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const got = await get(`${reader.url}/v2/library/busybox/manifests/1.36.1`, SCHEMA2);
     expect(got.status).toBe(200);
     expect(got.headers.get('docker-content-digest')).toBe(sha256(manifest));
     expect(Buffer.from(await got.arrayBuffer()).equals(manifest)).toBe(true);
-    const byDigest = await fetch(`${reader.url}/v2/library/busybox/manifests/${sha256(manifest)}`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const byDigest = await get(`${reader.url}/v2/library/busybox/manifests/${sha256(manifest)}`, SCHEMA2);
     expect(byDigest.status).toBe(200);
-    const blob = await fetch(`${reader.url}/v2/library/busybox/blobs/${sha256(layer)}`);
+    const blob = await get(`${reader.url}/v2/library/busybox/blobs/${sha256(layer)}`);
     expect(blob.status).toBe(200);
     expect(Buffer.from(await blob.arrayBuffer()).equals(layer)).toBe(true);
 
     // Nodes reach the served port from anywhere: it must not take images.
     const refused = await pushImage(reader.url, 'library/busybox', 'poisoned');
     expect(refused[0]).toBe(405);
-    expect((await fetch(`${reader.url}/v2/library/busybox/manifests/poisoned`)).status).toBe(404);
+    expect((await get(`${reader.url}/v2/library/busybox/manifests/poisoned`, SCHEMA2)).status).toBe(404);
     expect(reader.program.output()).not.toMatch(/panic/);
   }, 60_000);
 });
