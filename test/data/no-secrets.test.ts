@@ -65,7 +65,7 @@ describe('no secret in the output of the data and offline components', () => {
       return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].flatMap((c: any) => c.env ?? []);
     }).filter((e: any) => /PASS|SECRET|TOKEN|KEY|USER/.test(e.name));
     expect(credentialVars.map((e: any) => e.name).sort()).toEqual([
-      'AGENT_KEY', 'PGPASSWORD', 'PGUSER', 'POSTGRES_PASSWORD', 'POSTGRES_USER', 'REGISTRY_PROXY_PASSWORD', 'REGISTRY_PROXY_USERNAME', 'SYNC_TOKEN',
+      'AGENT_KEY', 'PGPASSWORD', 'PGUSER', 'POSTGRES_PASSWORD', 'POSTGRES_USER', 'SYNC_TOKEN', 'UPSTREAM_PASSWORD', 'UPSTREAM_USERNAME',
     ]);
     for (const env of credentialVars) {
       expect(env.value).toBeUndefined();

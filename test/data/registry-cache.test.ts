@@ -20,16 +20,16 @@ function nodeFile(site: EdgeSite, node: string, path: string): string | undefine
 }
 
 describe('RegistryCache workload', () => {
-  test('WHEN a cache is added THEN registry:2.8 proxies Docker Hub from a volume on local storage', () => {
+  test('WHEN a cache is added THEN registry:2.8 serves a volume on local storage read-only, with no proxy settings', () => {
     const objects = synthObjects(cacheSite());
     const deployment = findObject(objects, 'Deployment', 'registry-cache', 'edge-registry');
     expect(deployment.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
     const container = deployment.spec.template.spec.containers[0];
-    expect(container).toMatchObject({ image: 'registry:2.8.3', imagePullPolicy: 'IfNotPresent', ports: [{ name: 'http', containerPort: 5000, protocol: 'TCP' }] });
+    expect(container).toMatchObject({ name: 'registry', image: 'registry:2.8.3', imagePullPolicy: 'IfNotPresent', ports: [{ name: 'http', containerPort: 5000, protocol: 'TCP' }] });
     expect(container.env).toEqual([
       { name: 'REGISTRY_HTTP_ADDR', value: ':5000' },
       { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: '/var/lib/registry' },
-      { name: 'REGISTRY_PROXY_REMOTEURL', value: 'https://registry-1.docker.io' },
+      { name: 'REGISTRY_STORAGE_MAINTENANCE', value: '{"readonly": {"enabled": true}, "uploadpurging": {"enabled": false}}' },
     ]);
     expect(container.volumeMounts[0]).toEqual({ name: 'data', mountPath: '/var/lib/registry' });
     expect(findObject(objects, 'PersistentVolumeClaim', 'registry-cache', 'edge-registry').spec).toMatchObject({
@@ -54,14 +54,51 @@ describe('RegistryCache workload', () => {
     });
   });
 
-  test('WHEN a cache is added THEN nodes may reach its port and it may reach only its upstream port', () => {
+  test('WHEN a cache is added THEN a second registry process in the pod takes pushes on its own port, from a small budget', () => {
+    const spec = findObject(synthObjects(cacheSite()), 'Deployment', 'registry-cache', 'edge-registry').spec.template.spec;
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['registry', 'registry-push']);
+    const push = spec.containers[1];
+    expect(push).toMatchObject({ image: 'registry:2.8.3', imagePullPolicy: 'IfNotPresent', ports: [{ name: 'push', containerPort: 5001, protocol: 'TCP' }] });
+    expect(push.env).toEqual([
+      { name: 'REGISTRY_HTTP_ADDR', value: ':5001' },
+      { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: '/var/lib/registry' },
+    ]);
+    expect(push.resources).toEqual({ requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(push.volumeMounts).toEqual(spec.containers[0].volumeMounts);
+    expect(push.securityContext).toEqual(spec.containers[0].securityContext);
+    expect(push.readinessProbe.httpGet).toEqual({ path: '/', port: 'push' });
+  });
+
+  test('WHEN an image is given THEN both registry processes run it', () => {
+    const spec = findObject(synthObjects(cacheSite({ image: 'registry:2.8.2' })), 'Deployment', 'registry-cache', 'edge-registry').spec.template.spec;
+    expect(spec.containers.map((c: any) => c.image)).toEqual(['registry:2.8.2', 'registry:2.8.2']);
+  });
+
+  test('WHEN a cache is added THEN nodes may reach its served port, only the sync job its push port, and only the sync job leaves the site', () => {
     const objects = synthObjects(cacheSite());
+    const registry = { matchLabels: { 'app.kubernetes.io/name': 'registry-cache' } };
+    const sync = { matchLabels: { 'app.kubernetes.io/name': 'registry-cache-sync' } };
     expect(findObject(objects, 'NetworkPolicy', 'registry-cache-ingress', 'edge-registry').spec).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'registry-cache' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 5000 }] }],
+      podSelector: registry, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 5000 }] }],
+    });
+    expect(findObject(objects, 'NetworkPolicy', 'registry-cache-push-ingress', 'edge-registry').spec).toEqual({
+      podSelector: registry, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: sync }], ports: [{ protocol: 'TCP', port: 5001 }] }],
+    });
+    expect(findObject(objects, 'NetworkPolicy', 'registry-cache-sync-push-egress', 'edge-registry').spec).toEqual({
+      podSelector: sync, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: registry }], ports: [{ protocol: 'TCP', port: 5001 }] }],
     });
     expect(findObject(objects, 'NetworkPolicy', 'registry-cache-upstream-egress', 'edge-registry').spec).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'registry-cache' } }, policyTypes: ['Egress'],
+      podSelector: sync, policyTypes: ['Egress'],
       egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+    });
+    const egressOfRegistry = objects.filter((o) => o.kind === 'NetworkPolicy' && o.spec.policyTypes.includes('Egress') && o.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'registry-cache');
+    expect(egressOfRegistry).toEqual([]);
+  });
+
+  test('WHEN a cache is added THEN its push port has a ClusterIP Service of its own, never a node port', () => {
+    expect(findObject(synthObjects(cacheSite()), 'Service', 'registry-cache-push', 'edge-registry').spec).toEqual({
+      type: 'ClusterIP', selector: { 'app.kubernetes.io/name': 'registry-cache' },
+      ports: [{ name: 'push', port: 5001, targetPort: 'push', protocol: 'TCP' }],
     });
   });
 
@@ -70,10 +107,12 @@ describe('RegistryCache workload', () => {
       registry: 'registry.acme.example', remoteUrl: 'https://registry.acme.example:8443', upstreamCidrs: ['198.51.100.0/24'],
       credentials: { secretName: 'upstream-account' },
     }));
-    const env = findObject(objects, 'Deployment', 'registry-cache', 'edge-registry').spec.template.spec.containers[0].env;
-    expect(env).toContainEqual({ name: 'REGISTRY_PROXY_REMOTEURL', value: 'https://registry.acme.example:8443' });
-    expect(env).toContainEqual({ name: 'REGISTRY_PROXY_USERNAME', valueFrom: { secretKeyRef: { name: 'upstream-account', key: 'username' } } });
-    expect(env).toContainEqual({ name: 'REGISTRY_PROXY_PASSWORD', valueFrom: { secretKeyRef: { name: 'upstream-account', key: 'password' } } });
+    const env = findObject(objects, 'CronJob', 'registry-cache-sync', 'edge-registry').spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'UPSTREAM', value: 'registry.acme.example:8443' });
+    expect(env).toContainEqual({ name: 'UPSTREAM_USERNAME', valueFrom: { secretKeyRef: { name: 'upstream-account', key: 'username' } } });
+    expect(env).toContainEqual({ name: 'UPSTREAM_PASSWORD', valueFrom: { secretKeyRef: { name: 'upstream-account', key: 'password' } } });
+    const registryEnv = findObject(objects, 'Deployment', 'registry-cache', 'edge-registry').spec.template.spec.containers.flatMap((c: any) => c.env);
+    expect(JSON.stringify(registryEnv)).not.toMatch(/acme|upstream-account|PROXY/);
     expect(findObject(objects, 'NetworkPolicy', 'registry-cache-upstream-egress', 'edge-registry').spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'TCP', port: 8443 }] },
     ]);
@@ -84,7 +123,9 @@ describe('RegistryCache workload', () => {
   });
 
   test('WHEN a cache is added THEN the site\'s capacity check counts it', () => {
-    expect(cacheSite({ node: 'agt' }).workloadDemands).toContainEqual(expect.objectContaining({ description: 'Deployment edge-registry/registry-cache', nodeName: 'agt', replicas: 1, cpuMillis: 250 }));
+    const demands = cacheSite({ node: 'agt' }).workloadDemands;
+    expect(demands).toContainEqual(expect.objectContaining({ description: 'Deployment edge-registry/registry-cache', nodeName: 'agt', replicas: 1, cpuMillis: 300, memoryBytes: 288 * 2 ** 20 }));
+    expect(demands).toContainEqual(expect.objectContaining({ description: 'CronJob edge-registry/registry-cache-sync', replicas: 1, cpuMillis: 250 }));
   });
 });
 
@@ -157,13 +198,17 @@ describe('RegistryCache validation', () => {
     ['an invalid size', { storage: '50 GB' }, `${PATH}.storage: "50 GB" is not a positive storage quantity (e.g. 10Gi or 500Mi)`],
     ['a disk of an unknown node', { disk: 'ghost/cache' }, `${PATH}.disk: node "ghost" is not a node of site site-a; nodes: srv, agt`],
     ['an unknown node', { node: 'ghost' }, `${PATH}.node: node "ghost" is not a node of site site-a; nodes: srv, agt`],
-    ['an unknown key', { port: 5000 }, `${PATH}.port: unknown key; allowed keys here: name, namespace, image, registry, remoteUrl, credentials, storage, storageClass, disk, nodePort, mirrorNodes, mirrorEndpoint, upstreamCidrs, tier, node, resources, runAsUser`],
+    ['an unpinned image to keep', { images: ['nginx'] }, `${PATH}.images[0]: image "nginx" has no tag; pin a version tag or a digest (name:1.2.3 or name@sha256:...)`],
+    ['an image of another registry', { images: ['ghcr.io/acme/app:1.0.0'] }, `${PATH}.images[0]: "ghcr.io/acme/app:1.0.0" pulls from ghcr.io; this cache keeps images of docker.io`],
+    ['an invalid sync schedule', { syncSchedule: 'hourly' }, `${PATH}.syncSchedule: "hourly" is not a cron schedule of five fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * *"`],
+    ['an unpinned sync image', { syncImage: 'quay.io/skopeo/stable:latest' }, `${PATH}.syncImage: image "quay.io/skopeo/stable:latest" uses the "latest" tag; pin a version tag or a digest`],
+    ['an unknown key', { port: 5000 }, `${PATH}.port: unknown key; allowed keys here: name, namespace, image, registry, remoteUrl, credentials, images, syncSchedule, syncImage, storage, storageClass, disk, nodePort, mirrorNodes, mirrorEndpoint, upstreamCidrs, tier, node, resources, runAsUser`],
   ])('WHEN the block has %s THEN it is reported at its path', (_what, value, expected) => {
     expect(readProblems(registryCacheComponent.read, value, PATH, site)).toEqual([expected]);
   });
 
   test('WHEN a valid block is read THEN it is returned as written and reads the same again', () => {
-    const value = { registry: 'ghcr.io', storage: '100Gi', disk: 'agt/cache', nodePort: 30600, upstreamCidrs: ['0.0.0.0/0'] };
+    const value = { registry: 'ghcr.io', images: ['ghcr.io/acme/app:1.0.0'], syncSchedule: '15 */2 * * *', syncImage: 'quay.io/skopeo/stable:v1.16.1', storage: '100Gi', disk: 'agt/cache', nodePort: 30600, upstreamCidrs: ['0.0.0.0/0'] };
     const read = registryCacheComponent.read(value, PATH, new Problems(), site);
     expect(read).toEqual(value);
     expect(readProblems(registryCacheComponent.read, read, PATH, site)).toEqual([]);

@@ -28,6 +28,12 @@ export interface ClaimDeploymentOptions {
   readonly budget: ContainerBudget;
   /** The container, without resources, security context and volume mounts (added here). */
   readonly container: k8s.Container;
+  /**
+   * More containers of the pod, without security context and volume mounts: each gets the
+   * same security context and mounts as `container`, and keeps the resources it names.
+   * @default - none
+   */
+  readonly sidecars?: readonly k8s.Container[];
   /** The claim's volume: its name in the pod, the claim, and where the container mounts it. */
   readonly volume: { readonly name: string; readonly claimName: string; readonly mountPath: string };
 }
@@ -51,12 +57,11 @@ export function claimDeployment(scope: Construct, options: ClaimDeploymentOption
         spec: {
           ...placePods({ tiers: [options.tier], nodeName: options.node }),
           ...applicationPodDefaults('edge-critical', { runAsUser: options.runAsUser }),
-          containers: [{
-            ...options.container,
-            resources: containerResources(options.budget),
+          containers: [{ ...options.container, resources: containerResources(options.budget) }, ...(options.sidecars ?? [])].map((container) => ({
+            ...container,
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [{ name: volume.name, mountPath: volume.mountPath }, ...scratch.volumeMounts],
-          }],
+          })),
           volumes: [{ name: volume.name, persistentVolumeClaim: { claimName: volume.claimName } }, ...scratch.volumes],
         },
       },

@@ -83,6 +83,19 @@ export function checkImage(value: string | undefined, path: string, problems: Pr
   if (problem) problems.add(path, problem);
 }
 
+// Five cron fields of numbers, ranges, lists, steps or '*' (what the CronJob controller parses).
+const CRON = /^(\S+\s+){4}\S+$/;
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+/** A CronJob schedule. */
+export function checkCronSchedule(value: string | undefined, path: string, problems: Problems): void {
+  if (value === undefined) return;
+  const fields = value.trim().split(/\s+/);
+  if (!CRON.test(value.trim()) || !fields.every((f) => CRON_FIELD.test(f))) {
+    problems.add(path, `"${value}" is not a cron schedule of five fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * *"`);
+  }
+}
+
 /** A positive storage quantity such as `10Gi`. */
 export function checkStorageSize(value: string | undefined, path: string, problems: Problems): void {
   if (value === undefined) return;

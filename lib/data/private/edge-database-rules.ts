@@ -5,7 +5,7 @@ import type { ResolvedSiteSpec } from '../../site/site-spec';
 import { TIERS } from '../../site/tier';
 import { DATABASE_ENGINES, DatabaseBackupOptions, EdgeDatabaseOptions } from '../edge-database';
 import {
-  assignDefined, checkDiskRef, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize,
+  assignDefined, checkCronSchedule, checkDiskRef, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize,
   checkUsernamePasswordSecret, placementTier, readOneOrMany, readUsernamePasswordSecret,
 } from './component-rules';
 
@@ -16,9 +16,6 @@ const DATABASE_KEYS = [
 /** Options that only mean something for a PostgreSQL server. */
 const POSTGRES_ONLY = ['image', 'database', 'credentials', 'replicas', 'resources', 'runAsUser', 'backup', 'clientNamespaces'] as const;
 const PG_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-// Five cron fields of numbers, ranges, lists, steps or '*' (what the CronJob controller parses).
-const CRON = /^(\S+\s+){4}\S+$/;
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 
 /** The rules of an EdgeDatabase, shared by the construct and the inventory. */
 export function checkEdgeDatabaseOptions(options: EdgeDatabaseOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
@@ -60,12 +57,7 @@ function checkReplicas(replicas: number | undefined, site: ResolvedSiteSpec, pat
 
 function checkBackup(options: EdgeDatabaseOptions, site: ResolvedSiteSpec, path: string, problems: Problems): void {
   const backup = options.backup!;
-  if (backup.schedule !== undefined) {
-    const fields = backup.schedule.trim().split(/\s+/);
-    if (!CRON.test(backup.schedule.trim()) || !fields.every((f) => CRON_FIELD.test(f))) {
-      problems.add(childPath(path, 'schedule'), `"${backup.schedule}" is not a cron schedule of five fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * *"`);
-    }
-  }
+  checkCronSchedule(backup.schedule, childPath(path, 'schedule'), problems);
   checkInteger(backup.retention, 1, 365, childPath(path, 'retention'), problems);
   checkStorageSize(backup.storage, childPath(path, 'storage'), problems);
   // The backup pod runs on the database's tier, on any node of it.

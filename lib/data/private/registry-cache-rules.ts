@@ -1,5 +1,6 @@
 import { dns1123SubdomainProblem } from '../../private/names';
 import { cidrProblem } from '../../private/network';
+import { registryOf } from '../../private/registry-mirrors';
 import { childPath, Problems } from '../../private/problems';
 import { MappingReader } from '../../private/reader';
 import { checkResources, readResources } from '../../private/resources';
@@ -7,12 +8,12 @@ import type { ResolvedSiteSpec } from '../../site/site-spec';
 import { TIERS } from '../../site/tier';
 import type { RegistryCacheOptions } from '../registry-cache';
 import {
-  assignDefined, checkDiskRef, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize,
+  assignDefined, checkCronSchedule, checkDiskRef, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize,
   checkUsernamePasswordSecret, httpUrlProblem, readUsernamePasswordSecret,
 } from './component-rules';
 
 const REGISTRY_CACHE_KEYS = [
-  'name', 'namespace', 'image', 'registry', 'remoteUrl', 'credentials', 'storage', 'storageClass', 'disk', 'nodePort', 'mirrorNodes',
+  'name', 'namespace', 'image', 'registry', 'remoteUrl', 'credentials', 'images', 'syncSchedule', 'syncImage', 'storage', 'storageClass', 'disk', 'nodePort', 'mirrorNodes',
   'mirrorEndpoint', 'upstreamCidrs', 'tier', 'node', 'resources', 'runAsUser',
 ];
 
@@ -37,6 +38,14 @@ export function checkRegistryCacheOptions(options: RegistryCacheOptions, site: R
     if (problem) problems.add(at(key), problem);
   }
   if (options.credentials !== undefined) checkUsernamePasswordSecret(options.credentials, at('credentials'), 'the upstream registry account', problems);
+  const registry = options.registry ?? 'docker.io';
+  options.images?.forEach((image, i) => {
+    const path = childPath(at('images'), i);
+    checkImage(image, path, problems);
+    if (registryOf(image) !== registry) problems.add(path, `"${image}" pulls from ${registryOf(image)}; this cache keeps images of ${registry}`);
+  });
+  checkCronSchedule(options.syncSchedule, at('syncSchedule'), problems);
+  checkImage(options.syncImage, at('syncImage'), problems);
   checkStorageSize(options.storage, at('storage'), problems);
   checkInteger(options.nodePort, 30000, 32767, at('nodePort'), problems);
   if (options.mirrorEndpoint !== undefined && options.mirrorNodes === false) {
@@ -66,6 +75,9 @@ export function readRegistryCache(value: unknown, path: string, problems: Proble
   assignDefined(options, 'registry', r.string('registry'));
   assignDefined(options, 'remoteUrl', r.string('remoteUrl'));
   assignDefined(options, 'credentials', readUsernamePasswordSecret(r, 'credentials'));
+  assignDefined(options, 'images', r.stringList('images'));
+  assignDefined(options, 'syncSchedule', r.string('syncSchedule'));
+  assignDefined(options, 'syncImage', r.string('syncImage'));
   assignDefined(options, 'storage', r.string('storage'));
   assignDefined(options, 'storageClass', r.string('storageClass'));
   assignDefined(options, 'disk', r.string('disk'));
