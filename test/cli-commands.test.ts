@@ -151,7 +151,8 @@ describe('cdk8s-edge synth failures', () => {
 describe('cdk8s-edge validate', () => {
   test('WHEN the inventory is valid THEN it exits 0 and writes nothing', () => {
     const out = tempDir('validate');
-    const result = runCli(['validate', '--out', out, '--jobs', '1']);
+    // validate takes no --out; the output folder it must leave alone comes from the environment.
+    const result = runCli(['validate', '--jobs', '1'], { env: { ...process.env, CDK8S_OUTDIR: out } });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^7 sites are valid \(\d+ objects\)\.$/m);
     expect(snapshotDir(out).size).toBe(0);

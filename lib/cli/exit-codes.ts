@@ -1,3 +1,5 @@
+import type { Problem } from '../private/problems';
+
 /**
  * Exit codes of every command, as `kubectl diff` has them: 0 and 1 are outcomes, anything
  * greater is an error. Scripts and CI rely on them, so they never change meaning.
@@ -23,3 +25,10 @@ export type ErrorKind = 'usage' | 'invalid' | 'io';
 
 /** The exit code of each error kind. */
 export const EXIT_CODE_OF: Readonly<Record<ErrorKind, ExitCodeValue>> = { usage: ExitCode.USAGE, invalid: ExitCode.INVALID, io: ExitCode.IO };
+
+/** A run that stops with an error: its kind decides the exit code; `--json` prints it on stdout. */
+export class CliError extends Error {
+  public constructor(public readonly kind: ErrorKind, message: string, public readonly problems: readonly Problem[] = []) {
+    super(message);
+  }
+}

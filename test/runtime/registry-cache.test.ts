@@ -7,7 +7,8 @@ import { LocalStorage } from '../../lib/data/local-storage';
 import { RegistryCache } from '../../lib/data/registry-cache';
 import { storageSite } from '../data/support';
 import { findObject, synthObjects } from '../support/fixtures';
-import { DOCKER_REGISTRY, describeWithPrograms, freePort, RunningProgram, startProgram, waitFor } from '../support/programs';
+import { DOCKER_REGISTRY, describeWithPrograms, freePort, RunningProgram, runProgram, SKOPEO, startProgram, waitFor } from '../support/programs';
+import { SYNC_LIST_PATH } from '../../lib/data/private/registry-sync';
 import { UPSTREAM_FIXTURES } from '../support/upstream-keys';
 
 /**
@@ -148,4 +149,85 @@ describeWithPrograms('RegistryCache registry with its upstream unreachable', [DO
     expect((await get(`${reader.url}/v2/library/busybox/manifests/poisoned`, SCHEMA2)).status).toBe(404);
     expect(reader.program.output()).not.toMatch(/panic/);
   }, 60_000);
+});
+
+describeWithPrograms('RegistryCache sync job with the uplink up', [DOCKER_REGISTRY, SKOPEO], ([registryBinary, skopeoBinary]) => {
+  let dir: string;
+  const running: RunningProgram[] = [];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'registry-sync-'));
+    writeFileSync(join(dir, 'config.yml'), readFileSync(IMAGE_CONFIG));
+  });
+
+  afterAll(async () => {
+    for (const program of running) await program.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A registry process on 127.0.0.1 with `env` over the image's config, its storage in `storage`, as `uid`. */
+  async function registry(env: Record<string, string>, storage: string, uid: number, gid: number): Promise<string> {
+    const port = await freePort();
+    mkdirSync(storage, { recursive: true });
+    chownSync(storage, uid, gid);
+    chownSync(dir, uid, gid);
+    chownSync(join(dir, 'config.yml'), uid, gid);
+    const program = startProgram(registryBinary, ['serve', join(dir, 'config.yml')], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY: storage, REGISTRY_HTTP_ADDR: `127.0.0.1:${port}` },
+      cwd: dir, uid, gid,
+    });
+    running.push(program);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor('the registry serves /v2/', async () => ((await get(`${url}/v2/`)).status === 200 ? true : undefined), program);
+    return url;
+  }
+
+  test('WHEN the sync CronJob runs THEN skopeo copies each listed image from the upstream into the cache, which then serves it by tag and digest', async () => {
+    // The upstream: a plain registry holding the image the site lists.
+    const upstreamUrl = await registry({}, join(dir, 'upstream'), 0, 0);
+    expect(await pushImage(upstreamUrl, 'library/busybox', '1.36.1')).toEqual([201, 201, 201]);
+
+    const site = storageSite();
+    new LocalStorage(site, 'LocalStorage');
+    const cache = new RegistryCache(site, 'RegistryCache', { remoteUrl: upstreamUrl, images: ['busybox:1.36.1'] });
+    const objects = synthObjects(site);
+    const pod = findObject(objects, 'Deployment', cache.name, cache.namespace).spec.template.spec;
+    const { runAsUser, runAsGroup } = pod.securityContext;
+    const envOf = (container: any) => Object.fromEntries((container.env ?? []).filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    const servedPort = findObject(objects, 'Service', cache.name, cache.namespace).spec.ports[0].targetPort;
+    const served = pod.containers.find((c: any) => c.ports?.some((p: any) => p.name === servedPort));
+    const pusher = pod.containers.find((c: any) => c !== served);
+    const storage = join(dir, 'cache');
+    const servedUrl = await registry(envOf(served), storage, runAsUser, runAsGroup);
+    const pushUrl = await registry(envOf(pusher), storage, runAsUser, runAsGroup);
+
+    const cronJob = findObject(objects, 'CronJob', `${cache.name}-sync`, cache.namespace);
+    const jobPod = cronJob.spec.jobTemplate.spec.template.spec;
+    const container = jobPod.containers[0];
+    const list = findObject(objects, 'ConfigMap', `${cache.name}-sync`, cache.namespace);
+    const listDir = join(dir, 'list');
+    mkdirSync(listDir);
+    for (const [key, value] of Object.entries(list.data as Record<string, string>)) writeFileSync(join(listDir, key), value);
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    chownSync(home, jobPod.securityContext.runAsUser, jobPod.securityContext.runAsGroup ?? jobPod.securityContext.runAsUser);
+    const env = envOf(container);
+    // The Service name of the push port resolves in the cluster; here it is the push process's address.
+    expect(env.CACHE).toMatch(new RegExp(`^${cache.name}-push\\.${cache.namespace}\\.svc:\\d+$`));
+    const script: string = container.command[2].split(SYNC_LIST_PATH).join(listDir);
+    const result = runProgram('/bin/sh', ['-c', script], {
+      env: {
+        ...env, CACHE: new URL(pushUrl).host, HOME: home, TMPDIR: home,
+        PATH: `${skopeoBinary.replace(/\/skopeo$/, '')}:/usr/bin:/bin`,
+      },
+      uid: jobPod.securityContext.runAsUser, gid: jobPod.securityContext.runAsGroup ?? jobPod.securityContext.runAsUser,
+    });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+
+    const { manifest, layer } = tinyImage();
+    const got = await get(`${servedUrl}/v2/library/busybox/manifests/1.36.1`, SCHEMA2);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('docker-content-digest')).toBe(sha256(manifest));
+    expect((await get(`${servedUrl}/v2/library/busybox/blobs/${sha256(layer)}`)).status).toBe(200);
+  }, 120_000);
 });

@@ -23,6 +23,7 @@ export const PROMETHEUS: Program = { binary: 'prometheus', debianPackage: 'prome
 export const PROMTOOL: Program = { binary: 'promtool', debianPackage: 'prometheus' };
 export const NODE_EXPORTER: Program = { binary: 'prometheus-node-exporter', debianPackage: 'prometheus-node-exporter' };
 export const DOCKER_REGISTRY: Program = { binary: 'docker-registry', debianPackage: 'docker-registry' };
+export const SKOPEO: Program = { binary: 'skopeo', debianPackage: 'skopeo' };
 export const UNSHARE: Program = { binary: 'unshare', debianPackage: 'util-linux' };
 export const SETPRIV: Program = { binary: 'setpriv', debianPackage: 'util-linux' };
 export const POSTGRES: Program = { binary: 'postgres', debianPackage: 'postgresql-15', dirs: ['/usr/lib/postgresql/15/bin'] };

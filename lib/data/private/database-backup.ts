@@ -2,12 +2,12 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { workloadLabels } from '../../private/labels';
 import {
-  applicationPodDefaults, containerResources, restrictedContainerSecurityContext, scratchVolumes,
+  containerResources, restrictedContainerSecurityContext, scratchVolumes,
 } from '../../security/pod-defaults';
-import { placePods } from '../../site/placement';
 import type { ContainerBudget, Tier } from '../../site/tier';
 import { diskNode } from './component-rules';
-import { envVars, registerPods } from './pod-helpers';
+import { envVars } from './pod-helpers';
+import { siteCronJob } from './site-cron-job';
 import { ClaimClass, createClaim } from './volume-claims';
 
 /** What the backup of one PostgreSQL database needs. */
@@ -78,33 +78,9 @@ export function createBackup(scope: Construct, spec: BackupSpec): { cronJob: k8s
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [{ name: 'backup', mountPath: BACKUP_MOUNT_PATH }, ...scratch.volumeMounts],
   };
-  const cronJob = new k8s.KubeCronJob(scope, 'Backup', {
-    metadata: { name, namespace: spec.namespace, labels },
-    spec: {
-      schedule: spec.schedule,
-      concurrencyPolicy: 'Forbid',
-      // A site that was down at the scheduled time still takes the missed backup when it is back within 6 hours.
-      startingDeadlineSeconds: 21600,
-      successfulJobsHistoryLimit: 1,
-      failedJobsHistoryLimit: 2,
-      jobTemplate: {
-        spec: {
-          backoffLimit: 3,
-          activeDeadlineSeconds: 10800,
-          template: {
-            metadata: { labels },
-            spec: {
-              ...placePods({ tiers: [spec.tier] }),
-              restartPolicy: 'OnFailure',
-              ...applicationPodDefaults('edge-normal', { runAsUser: spec.uid }),
-              containers: [container],
-              volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: name } }, ...scratch.volumes],
-            },
-          },
-        },
-      },
-    },
+  const cronJob = siteCronJob(scope, 'Backup', {
+    name, namespace: spec.namespace, labels, schedule: spec.schedule, tier: spec.tier, uid: spec.uid, budget: spec.budget,
+    container, volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: name } }, ...scratch.volumes], backoffLimit: 3, nodeName,
   });
-  registerPods(scope, { description: `CronJob ${spec.namespace}/${name}`, tiers: [spec.tier], nodeName, replicas: 1, budget: spec.budget });
   return { cronJob, claim };
 }

@@ -6,14 +6,14 @@ import { workloadLabels } from '../../private/labels';
 import { registryOf } from '../../private/registry-mirrors';
 import { resolvedJson } from '../../private/resolved-json';
 import {
-  applicationPodDefaults, containerResources, restrictedContainerSecurityContext, scratchVolumes,
+  containerResources, restrictedContainerSecurityContext, scratchVolumes,
 } from '../../security/pod-defaults';
 import type { EdgeSite } from '../../site/edge-site';
-import { placePods } from '../../site/placement';
 import type { ContainerBudget, Tier } from '../../site/tier';
 import type { UsernamePasswordSecret } from '../edge-database';
 import { allowEgressToCidrs } from './network-access';
-import { envVars, registerPods } from './pod-helpers';
+import { envVars } from './pod-helpers';
+import { siteCronJob } from './site-cron-job';
 
 /** Where the sync pod reads its image list. */
 export const SYNC_LIST_PATH = '/etc/registry-sync';
@@ -121,34 +121,10 @@ export function createRegistrySync(scope: Construct, site: EdgeSite, spec: Regis
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [{ name: 'images', mountPath: SYNC_LIST_PATH, readOnly: true }, ...scratch.volumeMounts],
   };
-  const cronJob = new k8s.KubeCronJob(scope, 'Sync', {
-    metadata: { name, namespace: spec.namespace, labels },
-    spec: {
-      schedule: spec.schedule,
-      concurrencyPolicy: 'Forbid',
-      // A sync missed while the site was down runs when it is back within 6 hours.
-      startingDeadlineSeconds: 21600,
-      successfulJobsHistoryLimit: 1,
-      failedJobsHistoryLimit: 2,
-      jobTemplate: {
-        spec: {
-          backoffLimit: 2,
-          activeDeadlineSeconds: 10800,
-          template: {
-            metadata: { labels },
-            spec: {
-              ...placePods({ tiers: [spec.tier] }),
-              restartPolicy: 'OnFailure',
-              ...applicationPodDefaults('edge-normal', { runAsUser: spec.uid }),
-              containers: [container],
-              volumes: [{ name: 'images', configMap: { name } }, ...scratch.volumes],
-            },
-          },
-        },
-      },
-    },
+  const cronJob = siteCronJob(scope, 'Sync', {
+    name, namespace: spec.namespace, labels, schedule: spec.schedule, tier: spec.tier, uid: spec.uid, budget: spec.budget,
+    container, volumes: [{ name: 'images', configMap: { name } }, ...scratch.volumes], backoffLimit: 2,
   });
-  registerPods(scope, { description: `CronJob ${spec.namespace}/${name}`, tiers: [spec.tier], replicas: 1, budget: spec.budget });
   allowEgressToCidrs(scope, 'UpstreamEgress', {
     name: `${spec.name}-upstream-egress`, namespace: spec.namespace, selector: labels, cidrs: spec.upstreamCidrs, port: spec.upstreamPort,
   });
