@@ -49,7 +49,7 @@ export interface NodeLoad {
 export interface CapacityFit {
   /** Load per node, in node order. */
   readonly loads: readonly NodeLoad[];
-  /** Workloads (or replicas) that fit no node, with the reason. */
+  /** Workloads that fit no node, and those whose last replicas fit none (one entry each), with the reason. */
   readonly unplaced: readonly { demand: WorkloadDemand; reason: string }[];
   /** Nodes whose DaemonSet and pinned pods alone exceed what they offer. */
   readonly overfilled: readonly NodeLoad[];
@@ -100,8 +100,14 @@ export function fitWorkloads(nodes: readonly NodeAllocatable[], demands: readonl
     for (let replica = 0; replica < demand.replicas!; replica++) {
       const target = candidates.filter((l) => fits(l, demand))
         .sort((a, b) => a.memoryBytes / a.node.memoryBytes - b.memoryBytes / b.node.memoryBytes || a.node.name.localeCompare(b.node.name))[0];
-      if (target) add(target, demand);
-      else unplaced.push({ demand, reason: `replica ${replica + 1} of ${demand.replicas} does not fit` });
+      if (target) {
+        add(target, demand);
+        continue;
+      }
+      // Replicas are alike and loads only grow: once one does not fit, none of the rest does. One problem says so.
+      const last = demand.replicas!;
+      unplaced.push({ demand, reason: replica + 1 === last ? `replica ${last} of ${last} does not fit` : `replicas ${replica + 1}-${last} of ${last} do not fit` });
+      break;
     }
   }
   // Only DaemonSets can overfill a node: the packing above never places past the limit.

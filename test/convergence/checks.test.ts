@@ -204,7 +204,7 @@ describe('scheduling', () => {
     const app = deployment('big');
     app.spec.replicas = 3;
     (app.spec.template.spec.containers[0] as any).resources = { requests: { cpu: '2', memory: '1Gi' } };
-    expect(problemsOf(converge([ns('apps'), app]), 'scheduling')).toEqual(expect.arrayContaining([expect.stringContaining('Deployment apps/big: replica 2 of 3 does not fit')]));
+    expect(problemsOf(converge([ns('apps'), app]), 'scheduling')).toEqual(expect.arrayContaining([expect.stringContaining('Deployment apps/big: replicas 2-3 of 3 do not fit')]));
   });
 });
 
