@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from './cli-io';
 import { CliError, EXIT_CODE_OF, ExitCode } from './exit-codes';
@@ -23,7 +23,7 @@ export async function main(argv: readonly string[], io: CliIo = { print: (t) => 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-v') {
-    io.print(VERSION);
+    io.print(packageVersion());
     return ExitCode.OK;
   }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -72,6 +72,18 @@ function optionProblem(command: CommandName, message: string): string {
 /** The inventory the CLI reads when none is given. */
 const DEFAULT_INVENTORY = 'apps/fleet.yaml';
 
-/** The package's version, printed by `--version`. */
-const VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * The package's version, printed by `--version`: from the nearest package.json of cdk8s-edge
+ * above this file (the sources, the compiled library and the bench build sit at different depths).
+ */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+      if (name === 'cdk8s-edge' && version) return version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 

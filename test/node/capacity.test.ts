@@ -46,8 +46,7 @@ describe('fitWorkloads', () => {
 
 describe('fitWorkloads: one problem per workload', () => {
   test('WHEN many replicas of one workload do not fit THEN one entry names the range (regression: one line per replica, 34 lines for one mistake)', () => {
-    const node = { name: 'n1', tier: 'micro' as const, cpuMillis: 1000, memoryBytes: 1024 ** 3, maxPods: 110 };
-    const fit = fitWorkloads([node], [{ path: 'site/App', description: 'Deployment apps/web', tiers: ['micro'], replicas: 36, cpuMillis: 400, memoryBytes: 1024 ** 2 }]);
+    const fit = fitWorkloads([node('n1')], [{ path: 'site/App', description: 'Deployment apps/web', tiers: ['micro'], replicas: 36, cpuMillis: 400, memoryBytes: 1024 ** 2 }]);
     expect(fit.unplaced.map((u) => u.reason)).toEqual(['replicas 3-36 of 36 do not fit']);
   });
 });
