@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { LOCK_DIR, OutputLock } from '../lib/cli/output-lock';
 import { REPO_ROOT, runCli, tempDir } from './support/cli';
+import { missingSchemaReason, schemaRoots } from './support/schemas';
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
 
@@ -13,7 +14,7 @@ describe('cdk8s-edge version, help and usage errors', () => {
     expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
   });
 
-  test.each(['synth', 'validate', 'diff', 'plan'])('WHEN %s --help is given THEN it prints that command\'s options, examples and exit codes', (command) => {
+  test.each(['init', 'synth', 'validate', 'diff', 'plan'])('WHEN %s --help is given THEN it prints that command\'s options, examples and exit codes', (command) => {
     const result = runCli([command, '--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Usage: cdk8s-edge ${command} [options]`);
@@ -145,4 +146,32 @@ describe('the output folder lock', () => {
     await other.release();
     expect(existsSync(join(out, LOCK_DIR))).toBe(false);
   }, 180_000);
+});
+
+describe('cdk8s-edge init', () => {
+  test('WHEN init writes a starter inventory THEN it validates strictly against the schemas and converges, and synth writes the site', () => {
+    const dir = tempDir('init');
+    const inventory = join(dir, 'fleet', 'fleet.yaml');
+    const init = runCli(['init', '--inventory', inventory, '--json']);
+    expect(init.status).toBe(0);
+    expect(JSON.parse(init.stdout)).toEqual({ written: inventory });
+    // Strictly against the schemas where they are (always in CI), else every other check.
+    const roots = schemaRoots();
+    const schemas = missingSchemaReason() ? [] : ['--k8s-schemas', roots.k8sSchemas, '--crds', roots.crds];
+    const validate = runCli(['validate', '--inventory', inventory, '--jobs', '1', '--json', ...schemas]);
+    expect(validate.status).toBe(0);
+    expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, sites: 1, problems: [], ...(schemas.length > 0 ? { schemas: { unchecked: 0 } } : {}) });
+    const out = join(dir, 'dist');
+    expect(runCli(['synth', '--inventory', inventory, '--out', out, '--jobs', '1']).status).toBe(0);
+    expect(readdirSync(join(out, 'sites'))).toEqual(['store-01']);
+  }, 120_000);
+
+  test('WHEN the inventory exists already THEN init leaves it and exits 4', () => {
+    const inventory = join(tempDir('init-exists'), 'fleet.yaml');
+    writeFileSync(inventory, 'sites: []\n');
+    const result = runCli(['init', '--inventory', inventory]);
+    expect(result.status).toBe(4);
+    expect(result.stderr.trim()).toBe(`inventory ${inventory}: already exists; init writes only a new file (give another --inventory)`);
+    expect(readFileSync(inventory, 'utf8')).toBe('sites: []\n');
+  });
 });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from './cli-io';
 import { CliError, EXIT_CODE_OF, ExitCode } from './exit-codes';
+import { initCommand } from './init-command';
 import { closestName, CommandName, COMMANDS, commandUsage, FlagName, globalUsage, parseOptionsOf } from './usage';
 import { parseShard } from './site-selection';
 
@@ -53,6 +54,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new CliError('usage', `--jobs "${text('jobs')}" must be a whole number >= 1`);
   const shard = text('shard') === undefined ? undefined : parseShard(text('shard')!);
   if (typeof shard === 'string') throw new CliError('usage', shard);
+  if (command === 'init') return initCommand(text('inventory') ?? DEFAULT_INVENTORY, values.json === true, io);
   const { runCommand } = await import('./run-command');
   return runCommand(command, { values, jobs, shard, inventory: text('inventory') ?? DEFAULT_INVENTORY }, io);
 }

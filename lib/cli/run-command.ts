@@ -34,7 +34,7 @@ export interface ParsedCommandLine {
 const EARLY_START_BYTES = 1024 * 1024;
 
 /** Runs a command; returns its exit code, or throws a CliError. */
-export async function runCommand(command: CommandName, { values, jobs, shard, inventory }: ParsedCommandLine, io: CliIo): Promise<number> {
+export async function runCommand(command: InventoryCommand, { values, jobs, shard, inventory }: ParsedCommandLine, io: CliIo): Promise<number> {
   const text = (name: FlagName) => values[name] as string | undefined;
   const schemas = resolveSchemaOptions({ k8sSchemas: text('k8s-schemas'), crds: text('crds'), kubeVersions: text('kube-versions') });
   if (typeof schemas === 'string') throw new CliError('usage', schemas);
@@ -78,7 +78,10 @@ export async function runCommand(command: CommandName, { values, jobs, shard, in
   }
 }
 
-const COMMAND_RUNNERS: Record<CommandName, (o: CommandOptions) => Promise<number>> = {
+/** The commands that read an inventory (`init` writes one, in `main`). */
+export type InventoryCommand = Exclude<CommandName, 'init'>;
+
+const COMMAND_RUNNERS: Record<InventoryCommand, (o: CommandOptions) => Promise<number>> = {
   synth: synthCommand, validate: validateCommand, diff: diffCommand, plan: planCommand,
 };
 

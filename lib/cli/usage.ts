@@ -42,6 +42,12 @@ interface CommandHelp {
 const ERRORS = '2 usage error, 3 invalid inventory or the fleet does not synthesize or converge, 4 a file problem or the output folder is in use';
 
 export const COMMANDS = {
+  init: {
+    summary: 'write a starter inventory (one site, one node, one app) that synthesizes as it is',
+    flags: ['inventory', 'json'],
+    examples: ['cdk8s-edge init && cdk8s-edge synth', 'cdk8s-edge init --inventory fleet/fleet.yaml'],
+    exitCodes: '0 written, 2 usage error, 4 the file exists already or cannot be written',
+  },
   synth: {
     summary: 'validate the inventory, synthesize the sites and write them (atomically)',
     flags: [...SELECTION, 'out', 'no-cache', ...SCHEMA_FLAGS, 'json', 'verbose'],
