@@ -4,7 +4,7 @@ import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, K3S_VERSIONS
 import { buildSite, microSite } from '../support/fixtures';
 import { k3sConfigProblems, k3sFlags, k3sFlagsFixture, K3S_FLAG_FIXTURES } from '../support/k3s-flags';
 import { EXAMPLE_INVENTORY, exampleFleetFiles } from '../support/programs';
-import { parseToml } from '../support/toml';
+import { parse as parseToml } from 'smol-toml';
 import { unknownKeys, upstreamFields } from '../support/upstream-keys';
 
 /**
@@ -189,10 +189,9 @@ describe('the key checks catch misspelt and unknown keys', () => {
     ]);
   });
 
-  test('WHEN hosts.toml holds TOML outside the subset the reader knows THEN reading it fails instead of passing unread', () => {
-    expect(() => parseToml('[[host]]\n')).toThrow(/arrays of tables/);
-    expect(() => parseToml('ca = \'/ca.pem\'\n')).toThrow(/outside the subset/);
-    expect(() => parseToml('[host."a"]\n[host."a"]\n')).toThrow(/defined twice/);
+  test('WHEN hosts.toml is not valid TOML THEN reading it fails instead of passing unread', () => {
+    expect(() => parseToml('[host."a"]\n[host."a"]\n')).toThrow();
+    expect(() => parseToml('server = "https://r\n')).toThrow();
     expect(parseToml('# c\nserver = "https://r"\n[host."https://m:5000"]\n  capabilities = ["pull", "resolve"] # x\n  skip_verify = true\n'))
       .toEqual({ server: 'https://r', host: { 'https://m:5000': { capabilities: ['pull', 'resolve'], skip_verify: true } } });
   });
