@@ -49,12 +49,14 @@ export function checkSharedControlPlane(footprints: readonly SharedControlPlaneF
   }
   // Nodes by the site label they carry: a DaemonSet that selects a site can only land on its nodes,
   // so a fleet of thousands of hub-joined sites is checked in linear time.
-  const bySite = new Map<string, ModelNode[]>();
-  for (const node of footprints.flatMap((f) => f.nodes)) {
-    const value = node.labels[SITE_LABEL];
-    bySite.set(value, [...(bySite.get(value) ?? []), node]);
-  }
   const allNodes = footprints.flatMap((f) => f.nodes);
+  const bySite = new Map<string, ModelNode[]>();
+  for (const node of allNodes) {
+    const value = node.labels[SITE_LABEL];
+    const nodes = bySite.get(value);
+    if (nodes) nodes.push(node);
+    else bySite.set(value, [node]);
+  }
   for (const footprint of footprints) {
     for (const daemonSet of footprint.daemonSets) {
       const selected = daemonSet.spec.nodeSelector?.[SITE_LABEL] as string | undefined;

@@ -3,12 +3,11 @@ import { Construct } from 'constructs';
 import { throwIfProblems } from '../private/errors';
 import { workloadLabels } from '../private/labels';
 import { childPath, Problems } from '../private/problems';
-import { formatBytes, formatCpuMillis, parseBytes, parseCpuMillis } from '../private/quantity';
-import { resolveBudget } from '../private/resources';
+import { podBudget, resolveBudget } from '../private/resources';
 import { containerResources, DEFAULT_RUN_AS_USER } from '../security/pod-defaults';
 import type { AppResources } from '../site/edge-app';
 import { EdgeSite } from '../site/edge-site';
-import { ComputeResources, ContainerBudget, Tier, tierProfile } from '../site/tier';
+import { ContainerBudget, Tier, tierProfile } from '../site/tier';
 import type { UsernamePasswordSecret } from './edge-database';
 import { claimDeployment } from './private/claim-deployment';
 import { diskNode, placementTier, urlPort } from './private/component-rules';
@@ -249,7 +248,7 @@ export class RegistryCache extends Construct {
         ports: [{ name: 'push', port: REGISTRY_PUSH_PORT, targetPort: k8s.IntOrString.fromString('push'), protocol: 'TCP' }],
       },
     });
-    registerPods(this, { description: `Deployment ${this.namespace}/${this.name}`, tiers: [tier], nodeName, replicas: 1, budget: sumBudgets(budget, pushBudget) });
+    registerPods(this, { description: `Deployment ${this.namespace}/${this.name}`, tiers: [tier], nodeName, replicas: 1, budget: podBudget([budget, pushBudget]) });
     // Node runtimes connect through the node port, from node addresses the site does not list.
     allowIngressFromAnywhere(this, { name: this.name, namespace: this.namespace, selector: labels, port: REGISTRY_CACHE_PORT });
     this.sync = createRegistrySync(this, site, {
@@ -272,12 +271,3 @@ export function defaultRemoteUrl(registry: string): string {
 
 // The push process idles between syncs and streams what it receives to the volume.
 const PUSH_BUDGET: ContainerBudget = { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
-
-/** What a pod of two containers asks for. */
-function sumBudgets(a: ContainerBudget, b: ContainerBudget): ContainerBudget {
-  const add = (x: ComputeResources, y: ComputeResources): ComputeResources => ({
-    cpu: formatCpuMillis(parseCpuMillis(x.cpu)! + parseCpuMillis(y.cpu)!),
-    memory: formatBytes(parseBytes(x.memory)! + parseBytes(y.memory)!),
-  });
-  return { requests: add(a.requests, b.requests), limits: add(a.limits, b.limits) };
-}

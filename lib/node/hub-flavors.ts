@@ -69,7 +69,7 @@ export function sharedControlPlaneTerraformProblems(
   if (!terraform.hub) {
     return [{ path: 'terraform.hub', message: `is required: sites ${joined.join(', ')} join the hub's control plane, and the hub's stack installs their platform layer` }];
   }
-  const agentProblem = sharedControlPlaneAgentProblem({ sharedControlPlane: { sites: joined } }, terraform.gitopsAgent?.kind);
+  const agentProblem = sharedControlPlaneAgentProblem(joined, terraform.gitopsAgent?.kind);
   return agentProblem ? [{ path: 'terraform.gitopsAgent.kind', message: agentProblem }] : [];
 }
 

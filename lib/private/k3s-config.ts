@@ -1,7 +1,7 @@
 import type { NodeRegistryMirror } from '../node/micro-edge-node';
 import { hostUrl } from '../node/private/checks';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
-import { joinMap, kubeletProfile, registrationLabels, registrationTaint, reservationMap } from './node-config';
+import { kubeletTierArgs, registrationLabels, registrationTaint } from './node-config';
 
 /**
  * k3s config drop-ins (`/etc/rancher/k3s/config.yaml.d/*.yaml`). List keys end in
@@ -12,20 +12,11 @@ import { joinMap, kubeletProfile, registrationLabels, registrationTaint, reserva
 
 /** `10-tier.yaml`: what the node's tier means for its kubelet. */
 export function k3sTierConfig(node: ResolvedNodeSpec, site: ResolvedSiteSpec): Record<string, unknown> {
-  const kubelet = kubeletProfile(node);
   const taint = registrationTaint(node);
   return {
     'node-label+': Object.entries(registrationLabels(node, site)).map(([k, v]) => `${k}=${v}`),
     ...(taint ? { 'node-taint+': [`${taint.key}=${taint.value}:${taint.effect}`] } : {}),
-    'kubelet-arg+': [
-      `max-pods=${kubelet.maxPods}`,
-      `system-reserved=${joinMap(reservationMap(kubelet.systemReserved))}`,
-      `kube-reserved=${joinMap(reservationMap(kubelet.kubeReserved))}`,
-      `eviction-hard=${joinMap(kubelet.evictionHard, '<')}`,
-      `eviction-minimum-reclaim=${joinMap(kubelet.evictionMinimumReclaim)}`,
-      `image-gc-high-threshold=${kubelet.imageGcHighThresholdPercent}`,
-      `image-gc-low-threshold=${kubelet.imageGcLowThresholdPercent}`,
-    ],
+    'kubelet-arg+': kubeletTierArgs(node),
   };
 }
 

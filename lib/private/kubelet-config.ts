@@ -1,7 +1,7 @@
 import type { NodeRegistryMirror } from '../node/micro-edge-node';
 import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../site/site-spec';
 import { endpointsFor, mirroredRegistries, nodeMirrors } from './k3s-config';
-import { joinMap, kubeletProfile, registrationLabels, registrationTaint, reservationMap } from './node-config';
+import { joinMap, kubeletProfile, kubeletTierArgs, registrationLabels, registrationTaint, reservationMap } from './node-config';
 import { toYaml } from './yaml';
 
 /**
@@ -77,19 +77,13 @@ export function kubeletSettings(node: ResolvedNodeSpec): Record<string, unknown>
 
 /** {@link kubeletSettings} as the kubelet's flags, for minors without a drop-in folder. */
 function kubeletFlags(node: ResolvedNodeSpec): string[] {
-  const kubelet = kubeletProfile(node);
   const taint = registrationTaint(node);
+  // k3s leaves enforce-node-allocatable at its default; a plain kubelet's flags say it.
+  const [maxPods, systemReserved, kubeReserved, ...eviction] = kubeletTierArgs(node);
   return [
-    `--max-pods=${kubelet.maxPods}`,
-    `--system-reserved=${joinMap(reservationMap(kubelet.systemReserved))}`,
-    `--kube-reserved=${joinMap(reservationMap(kubelet.kubeReserved))}`,
-    '--enforce-node-allocatable=pods',
-    `--eviction-hard=${joinMap(kubelet.evictionHard, '<')}`,
-    `--eviction-minimum-reclaim=${joinMap(kubelet.evictionMinimumReclaim)}`,
-    `--image-gc-high-threshold=${kubelet.imageGcHighThresholdPercent}`,
-    `--image-gc-low-threshold=${kubelet.imageGcLowThresholdPercent}`,
-    ...(taint ? [`--register-with-taints=${taint.key}=${taint.value}:${taint.effect}`] : []),
-  ];
+    maxPods, systemReserved, kubeReserved, 'enforce-node-allocatable=pods', ...eviction,
+    ...(taint ? [`register-with-taints=${taint.key}=${taint.value}:${taint.effect}`] : []),
+  ].map((arg) => `--${arg}`);
 }
 
 /**

@@ -77,3 +77,21 @@ export function joinMap(map: Readonly<Record<string, string>>, separator = '='):
 export function sortKeys(map: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]]));
 }
+
+/**
+ * The kubelet settings of a node's tier as kubelet flag arguments without the leading `--`,
+ * in the kubelet's flag order: k3s takes them as `kubelet-arg+`, a plain kubelet before 1.28
+ * (no drop-in folder) as flags.
+ */
+export function kubeletTierArgs(node: ResolvedNodeSpec): string[] {
+  const kubelet = kubeletProfile(node);
+  return [
+    `max-pods=${kubelet.maxPods}`,
+    `system-reserved=${joinMap(reservationMap(kubelet.systemReserved))}`,
+    `kube-reserved=${joinMap(reservationMap(kubelet.kubeReserved))}`,
+    `eviction-hard=${joinMap(kubelet.evictionHard, '<')}`,
+    `eviction-minimum-reclaim=${joinMap(kubelet.evictionMinimumReclaim)}`,
+    `image-gc-high-threshold=${kubelet.imageGcHighThresholdPercent}`,
+    `image-gc-low-threshold=${kubelet.imageGcLowThresholdPercent}`,
+  ];
+}

@@ -1,7 +1,7 @@
 import type { AppResources } from '../site/edge-app';
-import type { ContainerBudget } from '../site/tier';
+import type { ComputeResources, ContainerBudget } from '../site/tier';
 import { childPath, Problems } from './problems';
-import { parseBytes, parseCpuMillis } from './quantity';
+import { formatBytes, formatCpuMillis, parseBytes, parseCpuMillis } from './quantity';
 import type { MappingReader } from './reader';
 
 /**
@@ -29,6 +29,15 @@ export function resolveBudget(resources: AppResources | undefined, tierBudget: C
     requests: { cpu: pick('requests', 'cpu'), memory: pick('requests', 'memory') },
     limits: { cpu: pick('limits', 'cpu'), memory: pick('limits', 'memory') },
   };
+}
+
+/** What a pod of several containers asks for and may use: the sum of their budgets (the capacity check counts the pod). */
+export function podBudget(containers: readonly ContainerBudget[]): ContainerBudget {
+  const add = (pick: (b: ContainerBudget) => ComputeResources): ComputeResources => ({
+    cpu: formatCpuMillis(containers.reduce((n, b) => n + parseCpuMillis(pick(b).cpu)!, 0)),
+    memory: formatBytes(containers.reduce((n, b) => n + parseBytes(pick(b).memory)!, 0)),
+  });
+  return { requests: add((b) => b.requests), limits: add((b) => b.limits) };
 }
 
 /** Checks user-given resources at `path` (the resources field): positive quantities, requests not above limits. */

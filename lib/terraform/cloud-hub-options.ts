@@ -168,11 +168,10 @@ export function hubInstallsCertManager(hub: Pick<CloudHubOptions, 'certManager' 
 }
 
 /**
- * Why the fleet's GitOps agent cannot apply the hub's shared-control-plane sites, if it cannot:
+ * Why the fleet's GitOps agent cannot apply these sites on the hub's control plane, if it cannot:
  * a Fleet agent registers one cluster as one site, while Flux on the hub runs one sync for them all.
  */
-export function sharedControlPlaneAgentProblem(hub: Pick<CloudHubOptions, 'sharedControlPlane'>, agentKind: string | undefined): string | undefined {
-  const sites = hub.sharedControlPlane?.sites ?? [];
+export function sharedControlPlaneAgentProblem(sites: readonly string[], agentKind: string | undefined): string | undefined {
   if (agentKind !== 'fleet' || sites.length === 0) return undefined;
   return `is fleet, but sites ${sites.join(', ')} join the hub's control plane, where one Fleet agent would register the hub's one cluster as every one of them; use flux, whose one sync on the hub applies each such site's folder`;
 }

@@ -56,7 +56,7 @@ export class CloudHubStack extends TerraformStack {
     if (props.backend) checkBackend(props.backend, childPath(path, 'backend'), problems);
     if (props.releases) checkReleaseSettings(props.releases, childPath(path, 'releases'), problems);
     if (props.chartVersions) checkChartVersions(props.chartVersions, childPath(path, 'chartVersions'), problems);
-    const agentProblem = sharedControlPlaneAgentProblem(props, props.gitopsAgent?.kind);
+    const agentProblem = sharedControlPlaneAgentProblem(props.sharedControlPlane?.sites ?? [], props.gitopsAgent?.kind);
     if (agentProblem) problems.add(childPath(childPath(path, 'gitopsAgent'), 'kind'), agentProblem);
     throwIfProblems(problems, `CloudHubStack ${path} is invalid`);
 

@@ -5,12 +5,12 @@ import { workloadLabels } from '../../private/labels';
 import { parseBytes, parseCpuMillis } from '../../private/quantity';
 import type { EdgeSite } from '../../site/edge-site';
 import { placePods } from '../../site/placement';
-import { ContainerBudget, tierProfile } from '../../site/tier';
+import { tierProfile } from '../../site/tier';
 import {
   containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
 } from '../pod-defaults';
 import type { SpireEdgeOptions } from '../spire-edge';
-import { resolveBudget } from '../../private/resources';
+import { podBudget, resolveBudget } from '../../private/resources';
 import { clusterGrant, CONTROLLER_MANAGER_RULES, namespaceGrant, SERVER_ATTESTOR_RULES, bundleRules } from './spire-rbac';
 import { SPIRE_HUB_BUNDLE_CONFIG_MAP } from '../spire-hub';
 import { controllerManagerConfig, serverConfig, SPIRE_PATHS, SPIRE_PORTS } from './spire-config';
@@ -159,14 +159,15 @@ export function addSpireServer(scope: Construct, site: EdgeSite, input: SpireSer
       }],
     },
   });
+  const pod = podBudget([serverBudget, managerBudget]);
   site.registerWorkload({
     path: statefulSet.node.path,
     description: `StatefulSet ${ns}/spire-server`,
     tiers: [tier],
     nodeName: input.serverNode,
     replicas: 1,
-    cpuMillis: sum([serverBudget, managerBudget], 'cpu'),
-    memoryBytes: sum([serverBudget, managerBudget], 'memory'),
+    cpuMillis: parseCpuMillis(pod.requests.cpu)!,
+    memoryBytes: parseBytes(pod.requests.memory)!,
   });
   return statefulSet;
 }
@@ -174,11 +175,6 @@ export function addSpireServer(scope: Construct, site: EdgeSite, input: SpireSer
 /** An HTTP GET probe on a named port. */
 export function httpProbe(path: string, port: string, initialDelaySeconds: number, periodSeconds: number, failureThreshold: number): k8s.Probe {
   return { httpGet: { path, port: k8s.IntOrString.fromString(port) }, initialDelaySeconds, periodSeconds, failureThreshold, timeoutSeconds: 3 };
-}
-
-/** Requests of several containers of one pod, for the capacity check. */
-export function sum(budgets: readonly ContainerBudget[], resource: 'cpu' | 'memory'): number {
-  return budgets.reduce((total, b) => total + (resource === 'cpu' ? parseCpuMillis(b.requests.cpu)! : parseBytes(b.requests.memory)!), 0);
 }
 
 function hash(text: string): string {
