@@ -15,9 +15,19 @@ export type OutputClaim = { readonly all: true } | { readonly sites: readonly st
 
 /** A registered claim, as another run reads it. */
 interface ClaimFile {
+  /** The process of the run. */
   readonly pid: number;
+  /** The host it runs on (a pid means nothing on another host). */
   readonly host: string;
+  /**
+   * It writes every site.
+   * @default - only `sites`
+   */
   readonly all?: true;
+  /**
+   * The sites it writes.
+   * @default - none, or every site with `all`
+   */
   readonly sites?: readonly string[];
 }
 

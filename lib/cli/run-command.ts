@@ -24,9 +24,16 @@ import type { CommandName, FlagName } from './usage';
 
 /** A valid command line, as `main` parsed it. */
 export interface ParsedCommandLine {
+  /** The command's flags, as parseArgs read them. */
   readonly values: Partial<Record<FlagName, string | boolean>>;
+  /** Worker threads. */
   readonly jobs: number;
+  /**
+   * Only the sites of this shard.
+   * @default - every site (or those of `--sites`)
+   */
   readonly shard?: Shard;
+  /** The inventory file. */
   readonly inventory: string;
 }
 

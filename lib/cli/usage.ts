@@ -5,7 +5,9 @@
 
 /** A flag: its parseArgs type and its help line. */
 interface Flag {
+  /** parseArgs' type of its value. */
   readonly type: 'string' | 'boolean';
+  /** Its line in the help text. */
   readonly help: string;
 }
 
@@ -33,9 +35,13 @@ const SELECTION: FlagName[] = ['inventory', 'sites', 'shard', 'jobs'];
 
 /** A command: what it does, its flags, its examples and what its exit codes mean. */
 interface CommandHelp {
+  /** One line: what the command does. */
   readonly summary: string;
+  /** The only flags it accepts (besides --help). */
   readonly flags: readonly FlagName[];
+  /** Command lines shown in its help. */
   readonly examples: readonly string[];
+  /** What its exit codes mean. */
   readonly exitCodes: string;
 }
 

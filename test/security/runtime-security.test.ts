@@ -192,6 +192,11 @@ describe('RuntimeSecurity validation', () => {
     ].map((line) => `[^\n]*${line}`).join('\n')));
   });
 
+  test('WHEN a rule names nothing but itself THEN it is reported as defining nothing', () => {
+    expect(() => falco({ rules: { 'edge.yaml': '- rule: Only a name\n' } }))
+      .toThrow(/rules.edge.yaml\[0\]: defines nothing: give condition, output, desc, priority, or enabled to turn an earlier rule on or off/);
+  });
+
   test('WHEN the priority is unknown or resources are inverted THEN each is reported', () => {
     expect(() => falco({ priority: 'loud' as any, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }))
       .toThrow(/RuntimeSecurity.priority: "loud" is not one of emergency, alert, critical, error, warning, notice, informational, debug\n.*RuntimeSecurity.resources.requests.cpu: request 2 is above the limit 1/);

@@ -57,7 +57,7 @@ describe('the hub and the sites that join its control plane', () => {
 
   test('WHEN the shared-control-plane list is empty or names no DNS label THEN each problem is at its path', () => {
     expect(() => new CloudHubStack(new InMemoryRoot(), '_hub', { ...hub, sharedControlPlane: { sites: [] } })).toThrow(/sharedControlPlane.sites: must list at least one site/);
-    expect(() => new CloudHubStack(new InMemoryRoot(), '_hub', { ...hub, sharedControlPlane: { sites: ['Paris'] } })).toThrow(/sharedControlPlane.sites\[0\]/);
+    expect(() => new CloudHubStack(new InMemoryRoot(), '_hub', { ...hub, sharedControlPlane: { sites: ['Paris'] } })).toThrow(/sharedControlPlane.sites\[0\]: "Paris" is not a DNS-1123 label/);
   });
 });
 
@@ -73,13 +73,18 @@ describe('what a hub-joined site cannot ask of its platform layer', () => {
       'sites[0].components.localStorage.provisioner: is longhorn, but site paris joins the hub\'s control plane (openyurt), whose cluster the hub\'s stack installs no Longhorn into; use local',
     );
     const monitoring = { remoteWrite: { url: 'https://metrics.example.com/api/v1/write' }, prometheusOperator: true };
-    expect(problems(joined({ components: { monitoring } }))).toContainEqual(expect.stringMatching(/^sites\[0\]\.components\.monitoring\.prometheusOperator: is true, but site paris joins/));
+    expect(problems(joined({ components: { monitoring } }))).toContainEqual(
+      'sites[0].components.monitoring.prometheusOperator: is true, but site paris joins the hub\'s control plane (openyurt), whose cluster runs no Prometheus Operator of the site\'s; the site\'s own Prometheus scrapes its targets without one',
+    );
   });
 
   test('WHEN its HPAs would scale on its own Prometheus server THEN aiInference is an error', () => {
     const site = resolveSiteSpec(yurtSite('paris'));
     const withInference = { ...site, components: { monitoring: { mode: 'server' }, aiInference: [{ name: 'detector' }] } } as unknown as ResolvedSiteSpec;
-    expect(sharedControlPlaneSiteProblems(withInference, 'sites[0]').map((p) => p.path)).toEqual(['sites[0].components.aiInference']);
+    expect(sharedControlPlaneSiteProblems(withInference, 'sites[0]')).toEqual([{
+      path: 'sites[0].components.aiInference',
+      message: 'scales on the Pods metric of the site\'s Prometheus, but site paris joins the hub\'s control plane (openyurt), whose cluster serves custom.metrics.k8s.io from one adapter for all sites; run inference on a site with a cluster of its own',
+    }]);
     expect(sharedControlPlaneSiteProblems({ ...withInference, cluster: { ...site.cluster, flavor: 'k3s' } } as ResolvedSiteSpec, 'sites[0]')).toEqual([]);
   });
 
@@ -95,7 +100,7 @@ describe('what a hub-joined site cannot ask of its platform layer', () => {
     ]);
     const fleetAgent = { kind: 'fleet', fleet: { apiServerUrl: 'https://hub.example.com:6443' } };
     expect(problems({ ...joined({}), terraform: { access: { context: '{site}' }, gitopsAgent: fleetAgent, hub: { access: { context: 'cloud-hub' } } } })).toEqual([
-      expect.stringMatching(/^terraform\.gitopsAgent\.kind: is fleet, but sites paris join the hub's control plane/),
+      'terraform.gitopsAgent.kind: is fleet, but sites paris join the hub\'s control plane, where one Fleet agent would register the hub\'s one cluster as every one of them; use flux, whose one sync on the hub applies each such site\'s folder',
     ]);
   });
 });

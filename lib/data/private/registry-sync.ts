@@ -64,15 +64,25 @@ export function siteImagesFrom(site: EdgeSite, registry: string, skip: ApiObject
 export interface RegistrySyncSpec {
   /** Name of the registry's Deployment; the sync objects are `<name>-sync`. */
   readonly name: string;
+  /** Namespace of the registry and of the sync objects. */
   readonly namespace: string;
+  /** Image of the sync job (it runs `/bin/sh` and `skopeo copy`). */
   readonly image: string;
+  /** Cron schedule of the sync job. */
   readonly schedule: string;
   /** The registry whose images are copied, as image names spell it. */
   readonly registry: string;
   /** Its API root. */
   readonly remoteUrl: string;
+  /**
+   * The upstream account, by Secret reference.
+   * @default - anonymous pulls
+   */
   readonly credentials?: UsernamePasswordSecret;
-  /** Images to copy; undefined copies every image of the site's pods from `registry`. */
+  /**
+   * Images to copy.
+   * @default - every image of the site's pods from `registry`
+   */
   readonly images?: readonly string[];
   /** Labels of the registry's pods. */
   readonly registrySelector: Readonly<Record<string, string>>;
@@ -80,10 +90,15 @@ export interface RegistrySyncSpec {
   readonly pushService: string;
   /** The push port (the same in the Service and the pod). */
   readonly pushPort: number;
+  /** CIDRs the sync pods may reach the upstream in. */
   readonly upstreamCidrs: readonly string[];
+  /** The upstream's port. */
   readonly upstreamPort: number;
+  /** The sync pod's user. */
   readonly uid: number;
+  /** Tier whose nodes run the sync pods. */
   readonly tier: Tier;
+  /** The sync container's budget. */
   readonly budget: ContainerBudget;
 }
 

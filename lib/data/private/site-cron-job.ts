@@ -7,15 +7,23 @@ import { registerPods } from './pod-helpers';
 
 /** A data component's CronJob: one container, run on its tier's nodes as an application pod. */
 export interface SiteCronJobSpec {
+  /** Name of the CronJob. */
   readonly name: string;
+  /** Its namespace. */
   readonly namespace: string;
+  /** Labels of the CronJob and its pods. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Cron schedule. */
   readonly schedule: string;
+  /** Tier whose nodes run the pods. */
   readonly tier: Tier;
   /** The pod's user. */
   readonly uid: number;
+  /** The container's budget, registered with the capacity check. */
   readonly budget: ContainerBudget;
+  /** The pod's one container, complete (resources, security context, mounts). */
   readonly container: k8s.Container;
+  /** The pod's volumes. */
   readonly volumes: readonly k8s.Volume[];
   /** Retries of one run before the Job fails. */
   readonly backoffLimit: number;
