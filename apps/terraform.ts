@@ -5,7 +5,7 @@
  * cdktf's own metadata. Inventory: `EDGE_INVENTORY`, default `apps/fleet.yaml`.
  */
 import { loadTerraformInventory, synthTerraformApp } from '../lib/terraform';
-import { EdgeValidationError } from '../lib/site/validation-error';
+import { EdgeValidationError } from '../lib/core/validation/validation-error';
 
 function main(): number {
   try {

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import * as yaml from 'js-yaml';
 import { main } from '../lib/cli/main';
 import { SynthCache } from '../lib/cli/synth-cache';
-import { listFiles } from '../lib/private/output-writer';
+import { listFiles } from '../lib/fleet/output-writer';
 
 const EXAMPLE = yaml.load(readFileSync(join(process.cwd(), 'apps', 'fleet.yaml'), 'utf8')) as { sites: any[] } & Record<string, unknown>;
 

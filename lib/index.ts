@@ -1,20 +1,20 @@
 // The public API of cdk8s-edge. Everything a user imports comes from here.
-export * from './site/tier';
-export * from './site/placement';
-export * from './site/site-spec';
-export * from './site/site-components';
-export * from './site/inventory';
-export * from './site/validation-error';
-export * from './site/priority-classes';
-export * from './site/site-namespace';
-export * from './site/edge-app';
-export * from './site/edge-site';
-export * from './site/edge-fleet';
-export * from './node/capacity';
-export * from './node/micro-edge-node';
-export * from './node/edge-cluster';
-export * from './node/k3s-upgrade-plans';
-export { K3S_VERSIONS, K3S_UPGRADE_IMAGE, K3S_VERSION_RULE, parseK3sVersion, type K3sRelease } from './node/k3s-versions';
+export * from './core/spec/tier';
+export * from './core/site/placement';
+export * from './core/spec/site-spec';
+export * from './core/spec/site-components';
+export * from './fleet/inventory';
+export * from './core/validation/validation-error';
+export * from './core/site/priority-classes';
+export * from './core/site/site-namespace';
+export * from './core/site/edge-app';
+export * from './fleet/edge-site';
+export * from './fleet/edge-fleet';
+export * from './core/node/capacity';
+export * from './core/node/micro-edge-node';
+export * from './cluster/edge-cluster';
+export * from './cluster/k3s-upgrade-plans';
+export { K3S_VERSIONS, K3S_UPGRADE_IMAGE, K3S_VERSION_RULE, parseK3sVersion, type K3sRelease } from './core/node/k3s-versions';
 export * from './flavors/spread-options';
 export * from './flavors/openyurt-node-pools';
 export * from './flavors/openyurt-app-set';
@@ -22,15 +22,15 @@ export * from './flavors/kubeedge-node-groups';
 export * from './flavors/kubeedge-application';
 export {
   NODE_POOL_LABEL, EDGE_WORKER_LABEL, AUTONOMY_DURATION_ANNOTATION, NODE_GROUP_LABEL, nodePoolName, cloudPoolName, nodeGroupName,
-} from './flavors/flavor-labels';
-export * from './security/pod-defaults';
-export * from './policy/pod-security';
-export * from './policy/kubernetes-schemas';
-export * from './policy/crd-schemas';
-export * from './policy/validate-objects';
+} from './core/site/flavor-labels';
+export * from './core/workload/pod-defaults';
+export * from './core/policy/pod-security';
+export * from './core/policy/kubernetes-schemas';
+export * from './core/policy/crd-schemas';
+export * from './core/policy/validate-objects';
 export {
   PolicyGate, type PolicyGateOptions, type PolicyRuleId, type PolicyViolation,
-} from './policy/policy-gate';
+} from './core/policy/policy-gate';
 export {
   SpireEdge, type SpireEdgeOptions, type SpireEdgeProps, type SpireHubServer, type SpireIdentity, SPIRE_SERVER_NAMESPACE, SPIRE_AGENT_NAMESPACE, SPIRE_SERVER_IMAGE, SPIRE_AGENT_IMAGE, SPIRE_CONTROLLER_MANAGER_IMAGE, SPIRE_HUB_ACCOUNT, SPIRE_HUB_SERVER_PORT, WORKLOAD_TYPE_LABEL,
 } from './security/spire-edge';

@@ -8,9 +8,9 @@ import { DEFAULT_KUBE_VERSIONS, parseKubeVersions, resolveSchemaOptions, SchemaO
 import { JobContext, runSiteJob } from '../lib/cli/site-job';
 import { DirectoryMaker } from '../lib/cli/site-output';
 import { checkSchemas, checkSiteSchemas, validatorsFor } from '../lib/cli/site-schemas';
-import { EdgeFleet } from '../lib/site/edge-fleet';
-import { parseInventory } from '../lib/site/inventory';
-import { KUBERNETES_VERSIONS } from '../lib/site/site-spec';
+import { EdgeFleet } from '../lib/fleet/edge-fleet';
+import { parseInventory } from '../lib/fleet/inventory';
+import { KUBERNETES_VERSIONS } from '../lib/core/spec/site-spec';
 import { REPO_ROOT, RunResult, tempDir } from './support/cli';
 import { describeWithSchemas, requireSchemasInCi } from './support/schema-gate';
 import { schemaRoots } from './support/schemas';

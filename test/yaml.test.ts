@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { dump, load } from 'js-yaml';
-import { toYaml, toYamlDocuments } from '../lib/private/yaml';
+import { toYaml, toYamlDocuments } from '../lib/core/yaml';
 import { REPO_ROOT } from './support/cli';
 
 const JS_YAML_OPTIONS = { noRefs: true, lineWidth: -1 };

@@ -1,6 +1,6 @@
-import type { EdgeAppOptions } from '../site/edge-app';
-import type { AcceleratorKind } from '../site/site-spec';
-import type { Tier } from '../site/tier';
+import type { EdgeAppOptions } from '../core/site/edge-app';
+import type { AcceleratorKind } from '../core/spec/site-spec';
+import type { Tier } from '../core/spec/tier';
 
 /**
  * The options of an AI inference workload, shared by the EdgeAIInference

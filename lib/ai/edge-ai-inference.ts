@@ -1,17 +1,17 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EdgeMonitoring } from '../monitoring/edge-monitoring';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { Problems } from '../private/problems';
-import { resolveBudget } from '../private/resources';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { applicationPodDefaults, scratchVolumes } from '../security/pod-defaults';
-import { ACCELERATOR_LABEL } from '../private/labels';
-import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
-import { tierProfile, TIERS } from '../site/tier';
-import { appContainer, environment, resourcesWithGpus } from '../private/workload-parts';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { Problems } from '../core/validation/problems';
+import { resolveBudget } from '../core/workload/resources';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
+import { applicationPodDefaults, scratchVolumes } from '../core/workload/pod-defaults';
+import { ACCELERATOR_LABEL } from '../core/site/labels';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods } from '../core/site/placement';
+import { tierProfile, TIERS } from '../core/spec/tier';
+import { appContainer, environment, resourcesWithGpus } from '../core/workload/workload-parts';
 import { EdgeAIInferenceOptions, INFERENCE_QUEUE_METRIC } from './ai-options';
 import {
   acceleratorTiers, checkEdgeAIInferenceOptions, inferenceAppOptions, METRICS_PORT_NAME, resolveInference,

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { OutputFile } from '../private/manifests';
-import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../private/output-writer';
+import type { OutputFile } from '../core/manifests';
+import { listFiles, pruneEmptyDirs, removeStaleFiles } from '../fleet/output-writer';
 import { checkSharedControlPlane } from '../convergence/check-shared-control-plane';
-import { formatProblem } from '../private/problems';
-import { EdgeFleet, FLEET_OUTPUT_DIRS, SITE_OUTPUT_ROOTS, siteOutputDirs } from '../site/edge-fleet';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import type { Problem } from '../site/validation-error';
+import { formatProblem } from '../core/validation/problems';
+import { EdgeFleet, FLEET_OUTPUT_DIRS, SITE_OUTPUT_ROOTS, siteOutputDirs } from '../fleet/edge-fleet';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
+import type { Problem } from '../core/validation/validation-error';
 import { ExitCode } from './exit-codes';
 import { Progress } from './progress';
 import { FleetSettings, SitePool } from './runner';

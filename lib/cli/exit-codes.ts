@@ -1,4 +1,4 @@
-import type { Problem } from '../private/problems';
+import type { Problem } from '../core/validation/problems';
 
 /**
  * Exit codes of every command, as `kubectl diff` has them: 0 and 1 are outcomes, anything

@@ -6,10 +6,10 @@
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadInventoryFile, ResolvedInventory } from '../site/inventory';
-import { EdgeValidationError } from '../site/validation-error';
-import { hubForSites } from '../site/fleet-hub';
-import { joinsHubControlPlane } from '../site/shared-control-plane';
+import { loadInventoryFile, ResolvedInventory } from '../fleet/inventory';
+import { EdgeValidationError } from '../core/validation/validation-error';
+import { hubForSites } from '../fleet/fleet-hub';
+import { joinsHubControlPlane } from '../core/site/shared-control-plane';
 import { hubAlertGroupsOf } from '../terraform/terraform-files';
 import { CommandOptions, diffCommand, planCommand, synthCommand, validateCommand } from './commands';
 import { CliError } from './exit-codes';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { EdgeFleet, EdgeFleetProps } from '../site/edge-fleet';
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import { EdgeFleet, EdgeFleetProps } from '../fleet/edge-fleet';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 import { JobContext, runSiteJob, SiteReport } from './site-job';
 import { DirectoryMaker, intactSites } from './site-output';
 import type { CachedSite } from './synth-cache';

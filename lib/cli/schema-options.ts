@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { KubernetesSchemas } from '../policy/kubernetes-schemas';
-import { isDir, yamlFilesUnder } from '../policy/private/schema-util';
-import { KUBERNETES_VERSIONS } from '../site/site-spec';
+import { KubernetesSchemas } from '../core/policy/kubernetes-schemas';
+import { isDir, yamlFilesUnder } from '../core/policy/private/schema-util';
+import { KUBERNETES_VERSIONS } from '../core/spec/site-spec';
 
 /**
  * What objects are validated against. Plain data: it goes to every worker thread, and each

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { OutputFile } from '../private/manifests';
-import { isToolOutput, listFiles } from '../private/output-writer';
-import { siteOutputDirs } from '../site/edge-fleet';
+import type { OutputFile } from '../core/manifests';
+import { isToolOutput, listFiles } from '../fleet/output-writer';
+import { siteOutputDirs } from '../fleet/edge-fleet';
 
 /** A file of a site that differs from the output folder. */
 export interface FileChange {

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { CrdSchemas } from '../policy/crd-schemas';
-import { KubernetesSchemas } from '../policy/kubernetes-schemas';
-import { loadKubeYaml } from '../policy/private/schema-util';
-import { checkObjectSchema, ObjectSchemaError, Validators } from '../policy/validate-objects';
-import type { OutputFile } from '../private/manifests';
-import type { Problem } from '../site/validation-error';
+import { CrdSchemas } from '../core/policy/crd-schemas';
+import { KubernetesSchemas } from '../core/policy/kubernetes-schemas';
+import { loadKubeYaml } from '../core/policy/private/schema-util';
+import { checkObjectSchema, ObjectSchemaError, Validators } from '../core/policy/validate-objects';
+import type { OutputFile } from '../core/manifests';
+import type { Problem } from '../core/validation/validation-error';
 import type { SchemaOptions } from './schema-options';
 
 /** How many objects a schema check covered. */

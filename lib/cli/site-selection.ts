@@ -1,4 +1,4 @@
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 
 /** A CI matrix slice: shard `index` (1-based) of `count`. */
 export interface Shard {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SharedControlPlaneFootprint } from '../convergence/check-shared-control-plane';
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 
 /** What the cache remembers of one synthesized site. */
 export interface CachedSite {

@@ -1,4 +1,4 @@
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 import type { FleetSettings } from './runner';
 import type { JobContext, SiteReport } from './site-job';
 import type { CachedSite } from './synth-cache';

@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
-import { EdgeFleet } from '../site/edge-fleet';
+import { EdgeFleet } from '../fleet/edge-fleet';
 import { JobContext, runSiteJob } from './site-job';
 import { DirectoryMaker, intactSites } from './site-output';
-import { trustResolvedSpecs } from '../private/trusted-specs';
+import { trustResolvedSpecs } from '../fleet/trusted-specs';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // Each worker loads the library once (while the main thread reads the inventory), then

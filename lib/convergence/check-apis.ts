@@ -1,10 +1,10 @@
-import { MAPPER_PROTOCOL_LABEL } from '../private/labels';
-import type { Problem } from '../private/problems';
+import { MAPPER_PROTOCOL_LABEL } from '../core/site/labels';
+import type { Problem } from '../core/validation/problems';
 import { isBuiltinGroup } from './builtin-apis';
 import { ClusterModel, servedBy, servedVersions } from './cluster-model';
 import { controllerOfImage, controllersFor } from './controllers';
 import { valueAt } from './platform-releases';
-import { podTemplatesOf } from '../policy/pod-templates';
+import { podTemplatesOf } from '../core/policy/pod-templates';
 import { labelSelectorMatches } from './selectors';
 import { describeSiteObject, groupOf, SiteObject } from './site-object';
 

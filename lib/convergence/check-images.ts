@@ -1,6 +1,6 @@
-import type { Problem } from '../private/problems';
-import { airGapImageProblem, localRegistries, MirroredNode } from '../private/registry-mirrors';
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { Problem } from '../core/validation/problems';
+import { airGapImageProblem, localRegistries, MirroredNode } from '../core/node/registry-mirrors';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 import type { ClusterModel } from './cluster-model';
 
 /**

@@ -1,7 +1,7 @@
-import type { Problem } from '../private/problems';
+import type { Problem } from '../core/validation/problems';
 import { PLATFORM_RELEASE_NAMESPACES } from '../terraform/edge-cluster-stack';
 import { ClusterModel, objectKey } from './cluster-model';
-import { podTemplatesOf } from '../policy/pod-templates';
+import { podTemplatesOf } from '../core/policy/pod-templates';
 import { mapSelectorMatches } from './selectors';
 import { describeSiteObject, groupOf, SiteObject } from './site-object';
 

@@ -1,8 +1,8 @@
-import { fitWorkloads, WorkloadDemand } from '../node/capacity';
-import type { Problem } from '../private/problems';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { fitWorkloads, WorkloadDemand } from '../core/node/capacity';
+import type { Problem } from '../core/validation/problems';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
 import type { ClusterModel, ModelNode } from './cluster-model';
-import { PodTemplate, podTemplatesOf } from '../policy/pod-templates';
+import { PodTemplate, podTemplatesOf } from '../core/policy/pod-templates';
 import { unschedulableReason } from './selectors';
 import { describeSiteObject, SiteObject } from './site-object';
 

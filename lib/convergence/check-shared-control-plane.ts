@@ -1,5 +1,5 @@
-import { SITE_LABEL } from '../private/labels';
-import type { Problem } from '../private/problems';
+import { SITE_LABEL } from '../core/site/labels';
+import type { Problem } from '../core/validation/problems';
 import type { ModelNode } from './cluster-model';
 import { unschedulableReason } from './selectors';
 import { describeSiteObject } from './site-object';

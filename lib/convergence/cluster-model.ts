@@ -1,8 +1,8 @@
-import type { NodeAllocatable } from '../node/capacity';
-import { k3sProvidesNvidiaRuntimeClass } from '../node/nvidia-runtime-class';
-import { imagesOfTemplate, podTemplatesOf } from '../policy/pod-templates';
-import { joinsHubControlPlane, PLATFORM_NAMESPACES, platformNamespace } from '../site/shared-control-plane';
-import type { Prerequisite, ResolvedSiteSpec } from '../site/site-spec';
+import type { NodeAllocatable } from '../core/node/capacity';
+import { k3sProvidesNvidiaRuntimeClass } from '../cluster/nvidia-runtime-class';
+import { imagesOfTemplate, podTemplatesOf } from '../core/policy/pod-templates';
+import { joinsHubControlPlane, PLATFORM_NAMESPACES, platformNamespace } from '../core/site/shared-control-plane';
+import type { Prerequisite, ResolvedSiteSpec } from '../core/spec/site-spec';
 import { HUB_STACK_NAME, terraformStackFile } from '../terraform/terraform-files';
 import { isBuiltinServed, kubernetesMinor } from './builtin-apis';
 import { controllerOfImage, KnownController } from './controllers';

@@ -1,9 +1,9 @@
-import type { WorkloadDemand } from '../node/capacity';
-import { clusterNodeLabels, nodeAllocatable, registrationTaint } from '../private/node-config';
-import type { Problem } from '../private/problems';
-import type { MirroredNode } from '../private/registry-mirrors';
+import type { WorkloadDemand } from '../core/node/capacity';
+import { clusterNodeLabels, nodeAllocatable, registrationTaint } from '../core/node/node-config';
+import type { Problem } from '../core/validation/problems';
+import type { MirroredNode } from '../core/node/registry-mirrors';
 import { alertEvaluator, hubGroupEvaluates } from '../monitoring/alert-evaluation';
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 import { namespaceOwnershipProblems } from '../terraform/namespace-ownership';
 import { checkControllers, checkServed } from './check-apis';
 import { checkImages } from './check-images';

@@ -6,7 +6,7 @@ export interface SiteObject {
   readonly object: any;
 }
 
-export { describeObject as describeSiteObject } from '../policy/validate-objects';
+export { describeObject as describeSiteObject } from '../core/policy/validate-objects';
 
 /** The API group of an apiVersion (`''` for the core group). */
 export function groupOf(apiVersion: string): string {

@@ -1,23 +1,23 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { childPath, Problems } from '../private/problems';
-import { parseBytes } from '../private/quantity';
-import { resolveBudget } from '../private/resources';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { childPath, Problems } from '../core/validation/problems';
+import { parseBytes } from '../core/validation/quantity';
+import { resolveBudget } from '../core/workload/resources';
 import {
   containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
-import type { AppResources } from '../site/edge-app';
-import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
-import { ContainerBudget, Tier, tierProfile } from '../site/tier';
-import { diskNode, placementTier } from './private/component-rules';
+} from '../core/workload/pod-defaults';
+import type { AppResources } from '../core/site/edge-app';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods } from '../core/site/placement';
+import { ContainerBudget, Tier, tierProfile } from '../core/spec/tier';
+import { diskNode, placementTier } from '../core/workload/component-rules';
 import { createBackup } from './private/database-backup';
 import { checkEdgeDatabaseOptions } from './private/edge-database-rules';
-import { allowClients } from './private/network-access';
-import { envVars, probeTiming, registerPods, smallerBudget } from './private/pod-helpers';
-import { checkDiskPin, claimClass, claimSpec, createClaim, registerClaim } from './private/volume-claims';
+import { allowClients } from '../core/workload/network-access';
+import { envVars, probeTiming, registerPods, smallerBudget } from '../core/workload/pod-helpers';
+import { checkDiskPin, claimClass, claimSpec, createClaim, registerClaim } from '../core/workload/volume-claims';
 
 /** What kind of database. */
 export type DatabaseEngine = 'postgres' | 'sqlite';

@@ -1,11 +1,11 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import type { Tier } from '../site/tier';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
+import type { Tier } from '../core/spec/tier';
 import { assignClaims, DiskAssignment, LocalDisk } from './private/disk-assignment';
 import { checkLocalStorageOptions, longhornReplicas } from './private/local-storage-rules';
 

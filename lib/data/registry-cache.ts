@@ -1,21 +1,21 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { childPath, Problems } from '../private/problems';
-import { podBudget, resolveBudget } from '../private/resources';
-import { containerResources, DEFAULT_RUN_AS_USER } from '../security/pod-defaults';
-import type { AppResources } from '../site/edge-app';
-import { EdgeSite } from '../site/edge-site';
-import { ContainerBudget, Tier, tierProfile } from '../site/tier';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { childPath, Problems } from '../core/validation/problems';
+import { podBudget, resolveBudget } from '../core/workload/resources';
+import { containerResources, DEFAULT_RUN_AS_USER } from '../core/workload/pod-defaults';
+import type { AppResources } from '../core/site/edge-app';
+import { EdgeSite } from '../fleet/edge-site';
+import { ContainerBudget, Tier, tierProfile } from '../core/spec/tier';
 import type { UsernamePasswordSecret } from './edge-database';
-import { claimDeployment } from './private/claim-deployment';
-import { diskNode, placementTier, urlPort } from './private/component-rules';
-import { allowIngressFromAnywhere } from './private/network-access';
-import { envVars, portProbe, registerPods, smallerBudget } from './private/pod-helpers';
+import { claimDeployment } from '../core/workload/claim-deployment';
+import { diskNode, placementTier, urlPort } from '../core/workload/component-rules';
+import { allowIngressFromAnywhere } from '../core/workload/network-access';
+import { envVars, portProbe, registerPods, smallerBudget } from '../core/workload/pod-helpers';
 import { checkRegistryCacheOptions } from './private/registry-cache-rules';
 import { createRegistrySync } from './private/registry-sync';
-import { checkDiskPin, claimClass, createClaim } from './private/volume-claims';
+import { checkDiskPin, claimClass, createClaim } from '../core/workload/volume-claims';
 
 /** The registry image when none is given: CNCF Distribution 2.8, pinned. */
 export const DEFAULT_REGISTRY_IMAGE = 'registry:2.8.3';

@@ -1,15 +1,15 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { MAPPER_PROTOCOL_LABEL, SITE_LABEL, workloadLabels } from '../private/labels';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { toProbe } from '../private/workload-parts';
-import { toYaml } from '../private/yaml';
+import { MAPPER_PROTOCOL_LABEL, SITE_LABEL, workloadLabels } from '../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
+import { toProbe } from '../core/workload/workload-parts';
+import { toYaml } from '../core/yaml';
 import {
   applicationPodDefaults, containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
-import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
-import { tierProfile } from '../site/tier';
+} from '../core/workload/pod-defaults';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods } from '../core/site/placement';
+import { tierProfile } from '../core/spec/tier';
 import type { DeviceMapperOptions, EdgeDeviceOptions } from './device-options';
 import { mapperName } from './private/device-rules';
 

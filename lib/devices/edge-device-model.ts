@@ -2,12 +2,12 @@ import { Construct } from 'constructs';
 import {
   DeviceModelV1Beta1, DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType,
 } from '../../imports/devices.kubeedge.io';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
 import type { EdgeDeviceModelOptions } from './device-options';
 import { checkDeviceModelOptions, DEFAULT_DEVICES_NAMESPACE } from './private/device-rules';
-import { platformNamespace } from '../site/shared-control-plane';
+import { platformNamespace } from '../core/site/shared-control-plane';
 
 /** Props of an EdgeDeviceModel. */
 export interface EdgeDeviceModelProps extends EdgeDeviceModelOptions {

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { DeviceV1Beta1 } from '../../imports/devices.kubeedge.io';
-import { parseDurationSeconds } from '../private/duration';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
+import { parseDurationSeconds } from '../core/validation/duration';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
 import type { DevicePropertyOptions, EdgeDeviceOptions, ModbusProtocolOptions } from './device-options';
 import type { EdgeDeviceModel } from './edge-device-model';
 import { checkDeviceOptions } from './private/device-rules';

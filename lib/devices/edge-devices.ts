@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
 import type { EdgeDevicesOptions } from './device-options';
 import { DeviceMapper } from './device-mapper';
 import { EdgeDevice } from './edge-device';
 import { EdgeDeviceModel } from './edge-device-model';
 import { checkEdgeDevicesOptions, DEFAULT_DEVICES_NAMESPACE, modelProtocol } from './private/device-rules';
-import { platformNamespace } from '../site/shared-control-plane';
+import { platformNamespace } from '../core/site/shared-control-plane';
 
 /** Props of EdgeDevices. */
 export interface EdgeDevicesProps extends EdgeDevicesOptions {}

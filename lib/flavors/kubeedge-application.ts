@@ -1,10 +1,10 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EdgeApplication } from '../../imports/apps.kubeedge.io';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
-import { NODE_GROUP_LABEL, nodeGroupName } from './flavor-labels';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
+import { NODE_GROUP_LABEL, nodeGroupName } from '../core/site/flavor-labels';
 import { checkSpreadOptions, EDGE_APPLICATION_KIND } from './private/spread-rules';
 import { spreadWorkload } from './private/spread-workload';
 import type { KubeEdgeApplicationOptions } from './spread-options';

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { NodeGroup } from '../../imports/apps.kubeedge.io';
-import { EdgeSite } from '../site/edge-site';
-import { TIER_LABEL, Tier, TIERS } from '../site/tier';
-import { nodeGroupName, runsEdgeCore } from './flavor-labels';
+import { EdgeSite } from '../fleet/edge-site';
+import { TIER_LABEL, Tier, TIERS } from '../core/spec/tier';
+import { nodeGroupName, runsEdgeCore } from '../core/site/flavor-labels';
 
 /**
  * The node groups of a KubeEdge site (`apps.kubeedge.io/v1alpha1`): one per tier of

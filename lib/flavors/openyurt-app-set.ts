@@ -1,10 +1,10 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { YurtAppSet } from '../../imports/apps.openyurt.io';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
-import { NODE_POOL_LABEL, nodePoolName } from './flavor-labels';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
+import { NODE_POOL_LABEL, nodePoolName } from '../core/site/flavor-labels';
 import { checkSpreadOptions, YURT_APP_SET_KIND } from './private/spread-rules';
 import { spreadWorkload } from './private/spread-workload';
 import type { OpenYurtAppSetOptions } from './spread-options';

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { NodePoolV1Beta1 } from '../../imports/apps.openyurt.io';
-import { SITE_LABEL } from '../private/labels';
-import { EdgeSite } from '../site/edge-site';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import { EDGE_ROLE_LABEL, EDGE_TAINT_KEY, TIER_LABEL, Tier, TIERS } from '../site/tier';
-import { AUTONOMY_DURATION_ANNOTATION, cloudPoolName, nodePoolName } from './flavor-labels';
+import { SITE_LABEL } from '../core/site/labels';
+import { EdgeSite } from '../fleet/edge-site';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
+import { EDGE_ROLE_LABEL, EDGE_TAINT_KEY, TIER_LABEL, Tier, TIERS } from '../core/spec/tier';
+import { AUTONOMY_DURATION_ANNOTATION, cloudPoolName, nodePoolName } from '../core/site/flavor-labels';
 
 /**
  * The node pools of an OpenYurt site (`apps.openyurt.io/v1beta1`, the storage

@@ -1,8 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SITE_LABEL } from '../private/labels';
-import { EdgeSite } from '../site/edge-site';
-import { clusterObjectName } from '../site/shared-control-plane';
+import { SITE_LABEL } from '../core/site/labels';
+import { EdgeSite } from '../fleet/edge-site';
+import { clusterObjectName } from '../core/site/shared-control-plane';
 
 /** Where the pod spec is, by kind, for the built-in kinds that carry one. */
 const POD_SPEC_PATHS: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
-import type { EdgeAppOptions } from '../site/edge-app';
-import type { Tier } from '../site/tier';
+import type { EdgeAppOptions } from '../core/site/edge-app';
+import type { Tier } from '../core/spec/tier';
 
 /**
  * Options of the workloads spread over a site's OpenYurt node pools or KubeEdge

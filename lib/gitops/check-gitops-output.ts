@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import * as yaml from 'js-yaml';
-import type { OutputFile } from '../private/manifests';
-import type { Problem } from '../private/problems';
-import { formatBytes, parseBytes } from '../private/quantity';
+import type { OutputFile } from '../core/manifests';
+import type { Problem } from '../core/validation/problems';
+import { formatBytes, parseBytes } from '../core/validation/quantity';
 import type { ResolvedGitOpsSettings } from './gitops-settings';
 import {
   FLEET_DIR, FLEET_YAML, FLUX_DIR, fluxSiteDir, GITOPS_DIR, globToRegExp, HUB_FLUX_LISTING, isGlob, KUSTOMIZATION_YAML, outputPathOf, SITES_DIR,

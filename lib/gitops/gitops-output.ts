@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
-import type { OutputFile } from '../private/manifests';
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import type { OutputFile } from '../core/manifests';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 import type { ResolvedGitOpsSettings } from './gitops-settings';
 import { clusterLabels, fleetRepoFiles, fleetYamlFile } from './private/fleet-objects';
-import { joinsHubControlPlane } from '../site/shared-control-plane';
+import { joinsHubControlPlane } from '../core/site/shared-control-plane';
 import { fluxHubFiles, fluxSiteFiles } from './private/flux-objects';
 import { GITOPS_DIR } from './private/gitops-paths';
 

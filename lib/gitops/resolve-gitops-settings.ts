@@ -1,5 +1,5 @@
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
 import type { GitOpsSettings, ResolvedGitOpsSettings } from './gitops-settings';
 import { readGitOpsSettings } from './private/read-gitops-settings';
 

@@ -1,5 +1,5 @@
-import type { EdgeAppOptions } from '../site/edge-app';
-import type { Tier } from '../site/tier';
+import type { EdgeAppOptions } from '../core/site/edge-app';
+import type { Tier } from '../core/spec/tier';
 
 /**
  * The options of a MEC service, shared by the MecService construct, its rules and

@@ -1,23 +1,23 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { Problems } from '../private/problems';
-import { resolveBudget } from '../private/resources';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { Problems } from '../core/validation/problems';
+import { resolveBudget } from '../core/workload/resources';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
 import {
   applicationPodDefaults, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
-import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
-import { tierProfile } from '../site/tier';
+} from '../core/workload/pod-defaults';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods } from '../core/site/placement';
+import { tierProfile } from '../core/spec/tier';
 import {
   MEC_LATENCY_BUDGET_ANNOTATION, MEC_NET_ADMIN_PSS_REASON, MEC_QOS_CLASS_ANNOTATION, MEC_UPF_BREAKOUT_ANNOTATION, MecServiceOptions,
 } from './mec-options';
 import { checkMecServiceOptions, mecNodeLabels } from './private/mec-rules';
 import {
   appContainer, deploymentStrategy, resourcesWithGpus,
-} from '../private/workload-parts';
+} from '../core/workload/workload-parts';
 
 /** Props of a MecService. */
 export interface MecServiceProps extends MecServiceOptions {}

@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { PodMonitor, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
-import { throwIfProblems } from '../private/errors';
-import { dns1123LabelProblem } from '../private/names';
-import { Problems } from '../private/problems';
-import { parseBytes } from '../private/quantity';
-import { resolveBudget } from '../private/resources';
-import { parseDurationSeconds } from '../private/duration';
-import { EdgeSite } from '../site/edge-site';
-import { Tier, tierProfile } from '../site/tier';
+import { throwIfProblems } from '../core/validation/errors';
+import { dns1123LabelProblem } from '../core/validation/names';
+import { Problems } from '../core/validation/problems';
+import { parseBytes } from '../core/validation/quantity';
+import { resolveBudget } from '../core/workload/resources';
+import { parseDurationSeconds } from '../core/validation/duration';
+import { EdgeSite } from '../fleet/edge-site';
+import { Tier, tierProfile } from '../core/spec/tier';
 import { alertEvaluator, AlertEvaluator, alertThresholds, edgeAlertGroup } from './alert-evaluation';
 import { EdgeAlertRules } from './edge-alert-rules';
 import { EdgeDashboard } from './edge-dashboard';
@@ -21,7 +21,7 @@ import { checkEdgeMonitoringOptions } from './private/monitoring-rules';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './private/prometheus-duration';
 import { jobName } from './private/prometheus-config';
 import { agentWalSize, defaultWalStorageClass } from './private/agent-wal';
-import { joinsHubControlPlane, platformNamespace } from '../site/shared-control-plane';
+import { joinsHubControlPlane, platformNamespace } from '../core/site/shared-control-plane';
 
 /** Props of EdgeMonitoring. */
 export interface EdgeMonitoringProps extends EdgeMonitoringOptions {}

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { workloadLabels } from '../private/labels';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { toYaml } from '../private/yaml';
+import { workloadLabels } from '../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
+import { toYaml } from '../core/yaml';
 import {
   containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from '../security/pod-defaults';
-import { EdgeSite } from '../site/edge-site';
-import { tolerateAllEdgeTaints } from '../site/placement';
-import { ContainerBudget, Tier, TIERS } from '../site/tier';
+} from '../core/workload/pod-defaults';
+import { EdgeSite } from '../fleet/edge-site';
+import { tolerateAllEdgeTaints } from '../core/site/placement';
+import { ContainerBudget, Tier, TIERS } from '../core/spec/tier';
 import type { MonitoringLogsOptions } from './monitoring-options';
 import { fluentBitConfig } from './private/fluent-bit-config';
 import { ciliumNodeEgress } from './private/cilium-egress';

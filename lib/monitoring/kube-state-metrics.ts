@@ -1,12 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SITE_LABEL, workloadLabels } from '../private/labels';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { applicationPodDefaults, containerResources, restrictedContainerSecurityContext } from '../security/pod-defaults';
-import { EdgeSite } from '../site/edge-site';
-import { placePods } from '../site/placement';
-import type { ContainerBudget, Tier } from '../site/tier';
+import { SITE_LABEL, workloadLabels } from '../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
+import { applicationPodDefaults, containerResources, restrictedContainerSecurityContext } from '../core/workload/pod-defaults';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods } from '../core/site/placement';
+import type { ContainerBudget, Tier } from '../core/spec/tier';
 import type { ScrapeTarget } from './monitoring-options';
 import { apiServerPeers, apiServerPorts } from './private/network-peers';
 import { kubeStateMetricsSeries } from './private/agent-wal';

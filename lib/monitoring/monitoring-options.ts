@@ -1,5 +1,5 @@
-import type { AppResources, SecretKeyReference } from '../site/edge-app';
-import type { Tier } from '../site/tier';
+import type { AppResources, SecretKeyReference } from '../core/site/edge-app';
+import type { Tier } from '../core/spec/tier';
 
 /**
  * The options of a site's monitoring, as written under `components.monitoring`

@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { workloadLabels } from '../private/labels';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
+import { workloadLabels } from '../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
 import {
   applicationPodDefaults, containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext,
-} from '../security/pod-defaults';
-import { EdgeSite } from '../site/edge-site';
-import { tolerateAllEdgeTaints } from '../site/placement';
-import { ContainerBudget, TIERS } from '../site/tier';
+} from '../core/workload/pod-defaults';
+import { EdgeSite } from '../fleet/edge-site';
+import { tolerateAllEdgeTaints } from '../core/site/placement';
+import { ContainerBudget, TIERS } from '../core/spec/tier';
 
 /** Props of a NodeExporter. */
 export interface NodeExporterProps {

@@ -1,18 +1,18 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { claimDeployment } from '../data/private/claim-deployment';
-import { diskNode, placementTier, urlPort } from '../data/private/component-rules';
-import { allowClients, allowEgressToCidrs } from '../data/private/network-access';
-import { envVars, portProbe, registerPods } from '../data/private/pod-helpers';
-import { checkDiskPin, claimClass, createClaim } from '../data/private/volume-claims';
-import { parseDurationSeconds } from '../private/duration';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { childPath, Problems } from '../private/problems';
-import { resolveBudget } from '../private/resources';
-import type { AppResources, SecretKeyReference } from '../site/edge-app';
-import { EdgeSite } from '../site/edge-site';
-import { Tier, tierProfile } from '../site/tier';
+import { claimDeployment } from '../core/workload/claim-deployment';
+import { diskNode, placementTier, urlPort } from '../core/workload/component-rules';
+import { allowClients, allowEgressToCidrs } from '../core/workload/network-access';
+import { envVars, portProbe, registerPods } from '../core/workload/pod-helpers';
+import { checkDiskPin, claimClass, createClaim } from '../core/workload/volume-claims';
+import { parseDurationSeconds } from '../core/validation/duration';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { childPath, Problems } from '../core/validation/problems';
+import { resolveBudget } from '../core/workload/resources';
+import type { AppResources, SecretKeyReference } from '../core/site/edge-app';
+import { EdgeSite } from '../fleet/edge-site';
+import { Tier, tierProfile } from '../core/spec/tier';
 import { checkDataSyncOptions } from './private/data-sync-rules';
 
 /** Which side wins when the edge and the cloud changed the same record. */

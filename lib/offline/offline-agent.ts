@@ -1,22 +1,22 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { urlPort } from '../data/private/component-rules';
-import { allowEgressToCidrs } from '../data/private/network-access';
-import { envVars, portProbe, registerPods } from '../data/private/pod-helpers';
-import { parseDurationSeconds } from '../private/duration';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { Problems } from '../private/problems';
-import { resolveBudget } from '../private/resources';
+import { urlPort } from '../core/workload/component-rules';
+import { allowEgressToCidrs } from '../core/workload/network-access';
+import { envVars, portProbe, registerPods } from '../core/workload/pod-helpers';
+import { parseDurationSeconds } from '../core/validation/duration';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { Problems } from '../core/validation/problems';
+import { resolveBudget } from '../core/workload/resources';
 import {
   applicationPodDefaults, containerResources, DEFAULT_RUN_AS_USER, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, scratchVolumes,
-} from '../security/pod-defaults';
-import type { AppResources, SecretKeyReference } from '../site/edge-app';
-import { EdgeSite } from '../site/edge-site';
-import { placePods, tolerateAllEdgeTaints } from '../site/placement';
-import { ContainerBudget, TIERS, tierProfile } from '../site/tier';
+} from '../core/workload/pod-defaults';
+import type { AppResources, SecretKeyReference } from '../core/site/edge-app';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods, tolerateAllEdgeTaints } from '../core/site/placement';
+import { ContainerBudget, TIERS, tierProfile } from '../core/spec/tier';
 import { checkOfflineAgentOptions } from './private/offline-agent-rules';
-import { platformNamespace } from '../site/shared-control-plane';
+import { platformNamespace } from '../core/site/shared-control-plane';
 
 /** Where the agent's cache lives on each node. */
 export type OfflineCacheType = 'hostPath' | 'emptyDir';

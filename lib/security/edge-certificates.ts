@@ -4,14 +4,14 @@ import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy,
   CertificateSpecUsages, ClusterIssuer,
 } from '../../imports/cert-manager.io';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeSite } from '../site/edge-site';
-import type { ResolvedNodeSpec } from '../site/site-spec';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeSite } from '../fleet/edge-site';
+import type { ResolvedNodeSpec } from '../core/spec/site-spec';
 import {
   checkEdgeCertificatesOptions, DEVICE_CERTIFICATE_POLICY, NODE_CERTIFICATE_POLICY, readEdgeCertificatesOptions, resolvePolicy,
 } from './private/certificate-rules';
-import { platformNamespace } from '../site/shared-control-plane';
+import { platformNamespace } from '../core/site/shared-control-plane';
 
 /** Lifetime and key of a class of certificates. */
 export interface CertificatePolicy {

@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { Problems } from '../private/problems';
-import { EdgeApp } from '../site/edge-app';
-import { EdgeSite } from '../site/edge-site';
+import { throwIfProblems } from '../core/validation/errors';
+import { Problems } from '../core/validation/problems';
+import { EdgeApp } from '../core/site/edge-app';
+import { EdgeSite } from '../fleet/edge-site';
 import { checkEdgeIsolationOptions, readEdgeIsolationOptions } from './private/isolation-rules';
 import { isolationWarnings, PolicyRecord } from './private/isolation-warnings';
-import { addAllowPolicy, AllowPeer, AllowPolicy, AllowRule } from './private/network-allow';
-import { platformNamespace } from '../site/shared-control-plane';
+import { addAllowPolicy, AllowPeer, AllowPolicy, AllowRule } from '../core/workload/network-allow';
+import { platformNamespace } from '../core/site/shared-control-plane';
 
 /** A port of an allowed connection. */
 export interface IsolationPort {

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { workloadLabels } from '../private/labels';
-import { Problems } from '../private/problems';
-import { parseBytes, parseCpuMillis } from '../private/quantity';
-import { toYaml } from '../private/yaml';
-import type { AppResources } from '../site/edge-app';
-import { EdgeSite } from '../site/edge-site';
-import { placePods, tolerateAllEdgeTaints } from '../site/placement';
-import { Tier, tierProfile, TIERS } from '../site/tier';
+import { throwIfProblems } from '../core/validation/errors';
+import { workloadLabels } from '../core/site/labels';
+import { Problems } from '../core/validation/problems';
+import { parseBytes, parseCpuMillis } from '../core/validation/quantity';
+import { toYaml } from '../core/yaml';
+import type { AppResources } from '../core/site/edge-app';
+import { EdgeSite } from '../fleet/edge-site';
+import { placePods, tolerateAllEdgeTaints } from '../core/site/placement';
+import { Tier, tierProfile, TIERS } from '../core/spec/tier';
 import {
   containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
-} from './pod-defaults';
-import { resolveBudget } from '../private/resources';
+} from '../core/workload/pod-defaults';
+import { resolveBudget } from '../core/workload/resources';
 import { checkRuntimeSecurityOptions, readRuntimeSecurityOptions } from './private/runtime-security-rules';
 
 /** Pinned Falco image (the driverless image: the modern eBPF probe is built in). */

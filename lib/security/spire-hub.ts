@@ -1,5 +1,5 @@
-import { childPath, Problem } from '../private/problems';
-import type { ResolvedSiteSpec, SiteSpec } from '../site/site-spec';
+import { childPath, Problem } from '../core/validation/problems';
+import type { ResolvedSiteSpec, SiteSpec } from '../core/spec/site-spec';
 import type { CloudHubOptions, HubSpireEdgeCluster } from '../terraform/cloud-hub-options';
 
 /**

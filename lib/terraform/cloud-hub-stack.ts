@@ -1,10 +1,10 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { throwIfProblems } from '../private/errors';
-import { childPath, Problems } from '../private/problems';
+import { throwIfProblems } from '../core/validation/errors';
+import { childPath, Problems } from '../core/validation/problems';
 import type { AlertRuleGroup } from '../monitoring/alert-evaluation';
-import { HUB_FLUX_FOLDER } from '../site/shared-control-plane';
+import { HUB_FLUX_FOLDER } from '../core/site/shared-control-plane';
 import { CloudHubOptions, hubInstallsCertManager, sharedControlPlaneAgentProblem } from './cloud-hub-options';
 import type { GitOpsAgentOptions, TerraformStackOptions } from './cluster-platform';
 import { checkCloudHubOptions } from './private/hub-rules';

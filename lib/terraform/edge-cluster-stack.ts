@@ -4,9 +4,9 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CUSTOM_METRICS_NAMESPACE } from '../monitoring/edge-prometheus';
-import { throwIfProblems } from '../private/errors';
-import { dns1123LabelProblem } from '../private/names';
-import { childPath, Problems } from '../private/problems';
+import { throwIfProblems } from '../core/validation/errors';
+import { dns1123LabelProblem } from '../core/validation/names';
+import { childPath, Problems } from '../core/validation/problems';
 import type { ClusterAccess, ClusterPlatform, TerraformStackOptions } from './cluster-platform';
 import { checkBackend, checkChartVersions, checkClusterAccess, checkClusterPlatform, checkReleaseSettings } from './private/platform-rules';
 import {

@@ -2,7 +2,7 @@
  * The Terraform side of cdk8s-edge: every cdktf import of the library is behind this
  * folder, so moving from cdktf (deprecated upstream) to a fork touches nothing else.
  */
-export * from './versions';
+export * from '../core/versions';
 export * from './cluster-platform';
 export * from './cloud-hub-options';
 export * from './edge-cluster-stack';

@@ -1,4 +1,4 @@
-import type { Problem } from '../private/problems';
+import type { Problem } from '../core/validation/problems';
 
 /**
  * Every namespace has one owner. The platform layer owns the namespaces its Helm releases

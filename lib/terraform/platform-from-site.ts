@@ -2,9 +2,9 @@ import { INFERENCE_QUEUE_METRIC } from '../ai/ai-options';
 import { longhornReplicas } from '../data/private/local-storage-rules';
 import { PROMETHEUS_PORT, PROMETHEUS_SERVICE_NAME } from '../monitoring/edge-prometheus';
 import { MONITORING_NAMESPACE } from '../monitoring/edge-monitoring';
-import { platformNamespace } from '../site/shared-control-plane';
-import { k3sProvidesNvidiaRuntimeClass, NVIDIA_RUNTIME_CLASS } from '../node/nvidia-runtime-class';
-import type { ResolvedSiteSpec } from '../site/site-spec';
+import { platformNamespace } from '../core/site/shared-control-plane';
+import { k3sProvidesNvidiaRuntimeClass, NVIDIA_RUNTIME_CLASS } from '../cluster/nvidia-runtime-class';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
 import type { ClusterPlatform, CustomMetricsPlatformOptions, NvidiaDevicePluginOptions } from './cluster-platform';
 
 /**

@@ -1,4 +1,4 @@
-import { HELM_PROVIDER } from './versions';
+import { HELM_PROVIDER } from '../core/versions';
 
 /**
  * The dependency lock file Terraform reads next to each stack (`.terraform.lock.hcl`):

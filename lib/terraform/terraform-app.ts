@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import { addCloudHubStack, addEdgeClusterStack, hubAlertGroupsOf } from './terraform-files';
 import type { TerraformInventory } from './terraform-inventory';
-import { joinsHubControlPlane } from '../site/shared-control-plane';
+import { joinsHubControlPlane } from '../core/site/shared-control-plane';
 
 /**
  * Synthesizes the inventory's stacks with a cdktf App, the way `cdktf synth` expects

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import type { OutputFile } from '../private/manifests';
-import { dns1123LabelProblem } from '../private/names';
-import { childPath, Problem, Problems } from '../private/problems';
-import { joinsHubControlPlane } from '../site/shared-control-plane';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import { EdgeValidationError } from '../site/validation-error';
+import type { OutputFile } from '../core/manifests';
+import { dns1123LabelProblem } from '../core/validation/names';
+import { childPath, Problem, Problems } from '../core/validation/problems';
+import { joinsHubControlPlane } from '../core/site/shared-control-plane';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
+import { EdgeValidationError } from '../core/validation/validation-error';
 import { AlertRuleGroup, hubAlertGroups } from '../monitoring/alert-evaluation';
 import type { EdgeMonitoringOptions } from '../monitoring/monitoring-options';
 import { CloudHubStack } from './cloud-hub-stack';

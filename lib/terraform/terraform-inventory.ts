@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
-import { childPath, Problems } from '../private/problems';
-import { validateInventory } from '../site/inventory';
-import type { ResolvedSiteSpec } from '../site/site-spec';
-import { EdgeValidationError } from '../site/validation-error';
-import { sharedControlPlaneTerraformProblems } from '../node/hub-flavors';
+import { childPath, Problems } from '../core/validation/problems';
+import { validateInventory } from '../fleet/inventory';
+import type { ResolvedSiteSpec } from '../core/spec/site-spec';
+import { EdgeValidationError } from '../core/validation/validation-error';
+import { sharedControlPlaneTerraformProblems } from '../cluster/hub-flavors';
 import { hubSpireProblems } from '../security/spire-hub';
-import { hubForSites } from '../site/fleet-hub';
+import { hubForSites } from '../fleet/fleet-hub';
 import type { TerraformFilesOptions } from './terraform-files';
 import { readSiteTerraformSettings, readTerraformSettings, SiteTerraformSettings, TerraformSettings } from './terraform-settings';
 

@@ -1,5 +1,5 @@
-import { childPath, Problems } from '../private/problems';
-import { MappingReader } from '../private/reader';
+import { childPath, Problems } from '../core/validation/problems';
+import { MappingReader } from '../core/validation/reader';
 import type { CloudHubOptions } from './cloud-hub-options';
 import { HUB_SERVICE_TYPES } from './cloud-hub-options';
 import {

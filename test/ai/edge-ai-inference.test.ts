@@ -1,15 +1,15 @@
 import { EdgeAIInference } from '../../lib/ai/edge-ai-inference';
 import type { EdgeAIInferenceOptions } from '../../lib/ai/ai-options';
 import { readAiInference } from '../../lib/ai/private/read-ai-inference';
-import { AI_INFERENCE_COMPONENT } from '../../lib/ai/private/ai-component';
+import { AI_INFERENCE_COMPONENT } from '../../lib/ai/ai-component';
 import { EdgeMonitoring } from '../../lib/monitoring/edge-monitoring';
 import { EdgeValidationError, resolveSiteSpec, SiteSpec } from '../../lib';
-import { checkWorkloadPodSecurity, namespaceEnforceLevel } from '../../lib/policy/pod-security';
-import { Problems } from '../../lib/private/problems';
+import { checkWorkloadPodSecurity, namespaceEnforceLevel } from '../../lib/core/policy/pod-security';
+import { Problems } from '../../lib/core/validation/problems';
 import { buildSite, findObject, synthObjects } from '../support/fixtures';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';
-import { validateConstructs } from '../../lib/private/manifests';
+import { validateConstructs } from '../../lib/core/manifests';
 
 /** A camera-analytics site: a server, a Jetson, a GPU server and an Intel box. */
 function visionSite(overrides: Partial<SiteSpec> = {}): SiteSpec {

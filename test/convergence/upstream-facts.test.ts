@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_KINDS } from '../../lib/convergence/builtin-apis';
 import { CHART_FACTS } from '../../lib/convergence/chart-facts';
-import { CHARTS } from '../../lib/terraform/versions';
+import { CHARTS } from '../../lib/core/versions';
 import { schemaRoots } from '../support/schemas';
 
 // The model's facts are the upstream fixtures' facts: each chart version's CRDs and images

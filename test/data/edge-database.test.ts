@@ -1,8 +1,8 @@
 import { EdgeValidationError } from '../../lib';
 import { EdgeDatabase, EdgeDatabaseProps } from '../../lib/data/edge-database';
 import { LocalStorage } from '../../lib/data/local-storage';
-import { databaseComponent } from '../../lib/data/private/data-components';
-import { Problems } from '../../lib/private/problems';
+import { databaseComponent } from '../../lib/data/data-components';
+import { Problems } from '../../lib/core/validation/problems';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 import { describeWithSchemas } from '../support/schema-gate';
 import { conformanceProblems, diskNodes, readProblems, resolvedSite, storageSite, validationProblems } from './support';

@@ -1,7 +1,7 @@
 import { EdgeValidationError } from '../../lib';
 import { LocalStorage } from '../../lib/data/local-storage';
-import { localStorageComponent } from '../../lib/data/private/data-components';
-import { Problems } from '../../lib/private/problems';
+import { localStorageComponent } from '../../lib/data/data-components';
+import { Problems } from '../../lib/core/validation/problems';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 import { describeWithSchemas } from '../support/schema-gate';
 import { conformanceProblems, diskNodes, readProblems, resolvedSite, storageSite, validationProblems } from './support';

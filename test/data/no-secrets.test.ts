@@ -1,11 +1,11 @@
 // The package entry first, as users load it: the component registry and the components import each other.
 import '../../lib';
 import type { EdgeSite, ResolvedSiteSpec } from '../../lib';
-import { databaseComponent, localStorageComponent, registryCacheComponent } from '../../lib/data/private/data-components';
-import { dataSyncComponent, offlineAgentComponent } from '../../lib/offline/private/offline-components';
-import { Problems } from '../../lib/private/problems';
-import { toYaml } from '../../lib/private/yaml';
-import { podTemplateOf } from '../../lib/policy/pod-security';
+import { databaseComponent, localStorageComponent, registryCacheComponent } from '../../lib/data/data-components';
+import { dataSyncComponent, offlineAgentComponent } from '../../lib/offline/offline-components';
+import { Problems } from '../../lib/core/validation/problems';
+import { toYaml } from '../../lib/core/yaml';
+import { podTemplateOf } from '../../lib/core/policy/pod-security';
 import { synthObjects } from '../support/fixtures';
 import { storageSite, validationProblems } from './support';
 

@@ -1,9 +1,9 @@
 import * as yaml from 'js-yaml';
 import { EdgeSite, EdgeValidationError, SiteSpec } from '../../lib';
 import { LocalStorage } from '../../lib/data/local-storage';
-import { registryCacheComponent } from '../../lib/data/private/data-components';
+import { registryCacheComponent } from '../../lib/data/data-components';
 import { RegistryCache, RegistryCacheProps } from '../../lib/data/registry-cache';
-import { Problems } from '../../lib/private/problems';
+import { Problems } from '../../lib/core/validation/problems';
 import { findObject, synthObjects } from '../support/fixtures';
 import { describeWithSchemas } from '../support/schema-gate';
 import { conformanceProblems, diskNodes, readProblems, resolvedSite, storageSite } from './support';

@@ -1,6 +1,6 @@
 import { checkWorkloadPodSecurity, EdgeSite, namespaceEnforceLevel, ResolvedSiteSpec, SiteSpec, validateInventory } from '../../lib';
-import { Problems } from '../../lib/private/problems';
-import { validateConstructs } from '../../lib/private/manifests';
+import { Problems } from '../../lib/core/validation/problems';
+import { validateConstructs } from '../../lib/core/manifests';
 import { buildSite, microSite, rawInventory, synthObjects } from '../support/fixtures';
 import { conformanceValidators } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';

@@ -1,8 +1,8 @@
 import { checkWorkloadPodSecurity, EdgeValidationError, NodeSpec, resolveSiteSpec, SiteSpec } from '../../lib';
 import { KubeEdgeApplication } from '../../lib/flavors/kubeedge-application';
-import { EDGE_APPLICATIONS_COMPONENT } from '../../lib/flavors/private/flavor-components';
+import { EDGE_APPLICATIONS_COMPONENT } from '../../lib/flavors/flavor-components';
 import type { KubeEdgeApplicationOptions } from '../../lib/flavors/spread-options';
-import { Problems } from '../../lib/private/problems';
+import { Problems } from '../../lib/core/validation/problems';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';

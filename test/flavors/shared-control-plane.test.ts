@@ -1,5 +1,5 @@
 import { EdgeAppOptions, NodeSpec, SiteSpec, validateInventory } from '../../lib';
-import { clusterObjectName, joinsHubControlPlane, platformNamespace } from '../../lib/site/shared-control-plane';
+import { clusterObjectName, joinsHubControlPlane, platformNamespace } from '../../lib/core/site/shared-control-plane';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 
 const node = (name: string, extra: Partial<NodeSpec> = {}): NodeSpec => ({ name, capacity: { cpu: '4', memory: '8Gi' }, ...extra });

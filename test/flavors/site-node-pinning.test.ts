@@ -1,5 +1,5 @@
 import { EdgeAppOptions, NodeSpec, SiteSpec } from '../../lib';
-import { joinsHubControlPlane } from '../../lib/site/shared-control-plane';
+import { joinsHubControlPlane } from '../../lib/core/site/shared-control-plane';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 
 const node = (name: string, extra: Partial<NodeSpec> = {}): NodeSpec => ({ name, capacity: { cpu: '4', memory: '8Gi' }, ...extra });

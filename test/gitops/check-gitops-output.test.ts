@@ -3,7 +3,7 @@ import { checkGitOpsOutput, checkSiteBundle } from '../../lib/gitops/check-gitop
 import { gitOpsFiles } from '../../lib/gitops/gitops-output';
 import type { GitOpsSettings } from '../../lib/gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../../lib/gitops/resolve-gitops-settings';
-import type { OutputFile } from '../../lib/private/manifests';
+import type { OutputFile } from '../../lib/core/manifests';
 import { microSite } from '../support/fixtures';
 
 const repository = { url: 'https://git.example.com/edge/fleet.git' };

@@ -4,7 +4,7 @@ import { GitOpsSite, fleetClusterLabels, fleetGitOpsFiles, gitOpsFiles, siteGitO
 import type { GitOpsSettings } from '../../lib/gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../../lib/gitops/resolve-gitops-settings';
 import { globToRegExp } from '../../lib/gitops/private/gitops-paths';
-import type { OutputFile } from '../../lib/private/manifests';
+import type { OutputFile } from '../../lib/core/manifests';
 import { microSite } from '../support/fixtures';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';

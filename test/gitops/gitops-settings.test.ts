@@ -1,8 +1,8 @@
-import { EdgeValidationError } from '../../lib/site/validation-error';
+import { EdgeValidationError } from '../../lib/core/validation/validation-error';
 import type { GitOpsSettings } from '../../lib/gitops/gitops-settings';
 import { resolveGitOpsSettings } from '../../lib/gitops/resolve-gitops-settings';
 import { readGitOpsSettings } from '../../lib/gitops/private/read-gitops-settings';
-import { Problems } from '../../lib/private/problems';
+import { Problems } from '../../lib/core/validation/problems';
 
 const repository = { url: 'https://git.example.com/edge/fleet.git' };
 

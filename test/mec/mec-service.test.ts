@@ -1,14 +1,14 @@
 import { MecService } from '../../lib/mec/mec-service';
 import type { MecServiceOptions } from '../../lib/mec/mec-options';
 import { readMecServices } from '../../lib/mec/private/read-mec-service';
-import { MEC_SERVICES_COMPONENT } from '../../lib/mec/private/mec-component';
+import { MEC_SERVICES_COMPONENT } from '../../lib/mec/mec-component';
 import { EdgeValidationError, resolveSiteSpec, SiteSpec } from '../../lib';
-import { checkWorkloadPodSecurity, namespaceEnforceLevel } from '../../lib/policy/pod-security';
-import { Problems } from '../../lib/private/problems';
+import { checkWorkloadPodSecurity, namespaceEnforceLevel } from '../../lib/core/policy/pod-security';
+import { Problems } from '../../lib/core/validation/problems';
 import { buildSite, findObject, synthObjects } from '../support/fixtures';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';
-import { validateConstructs } from '../../lib/private/manifests';
+import { validateConstructs } from '../../lib/core/manifests';
 
 /** A MEC site: a control-plane server and a GPU server next to the UPF. */
 function mecSite(overrides: Partial<SiteSpec> = {}): SiteSpec {

@@ -1,7 +1,7 @@
 import { EdgeSite, SiteSpec } from '../../lib';
 import { EdgeMonitoring } from '../../lib/monitoring/edge-monitoring';
 import type { EdgeMonitoringOptions } from '../../lib/monitoring/monitoring-options';
-import { parseBytes } from '../../lib/private/quantity';
+import { parseBytes } from '../../lib/core/validation/quantity';
 import { upstreamFields, unknownKeys } from '../support/upstream-keys';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 

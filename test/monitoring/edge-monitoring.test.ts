@@ -2,11 +2,11 @@ import { Construct } from 'constructs';
 import { EdgeMonitoring } from '../../lib/monitoring/edge-monitoring';
 import type { EdgeMonitoringOptions } from '../../lib/monitoring/monitoring-options';
 import { EdgeSite, SiteSpec } from '../../lib';
-import { namespaceEnforceLevel, checkWorkloadPodSecurity } from '../../lib/policy/pod-security';
+import { namespaceEnforceLevel, checkWorkloadPodSecurity } from '../../lib/core/policy/pod-security';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 import { conformanceValidators, describeWithSchemas, requireSchemasInCi } from '../support/schema-gate';
 import { validateObjects } from '../support/schemas';
-import { validateConstructs } from '../../lib/private/manifests';
+import { validateConstructs } from '../../lib/core/manifests';
 
 const REMOTE: EdgeMonitoringOptions = { remoteWrite: { url: 'https://metrics.example.com/api/v1/write' } };
 

@@ -1,9 +1,9 @@
 import { EdgeMonitoring } from '../../lib/monitoring/edge-monitoring';
 import type { EdgeMonitoringOptions } from '../../lib/monitoring/monitoring-options';
 import { readMonitoring } from '../../lib/monitoring/private/read-monitoring';
-import { MONITORING_COMPONENT } from '../../lib/monitoring/private/monitoring-component';
+import { MONITORING_COMPONENT } from '../../lib/monitoring/monitoring-component';
 import { EdgeValidationError, resolveSiteSpec } from '../../lib';
-import { Problems } from '../../lib/private/problems';
+import { Problems } from '../../lib/core/validation/problems';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 
 const REMOTE = { url: 'https://metrics.example.com/api/v1/write' };

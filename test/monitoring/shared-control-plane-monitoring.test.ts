@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { EdgeFleet, loadInventoryFile } from '../../lib';
-import { parseBytes } from '../../lib/private/quantity';
+import { parseBytes } from '../../lib/core/validation/quantity';
 import { REPO_ROOT } from '../support/cli';
 
 // On the hub's shared control plane, a site's monitoring sees every site's nodes and pods:

@@ -1,8 +1,8 @@
 import { KUBERNETES_VERSIONS, SiteSpec } from '../../lib';
-import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, K3S_VERSIONS, k3sHasFeature, parseK3sVersion } from '../../lib/node/k3s-versions';
+import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, K3S_VERSIONS, k3sHasFeature, parseK3sVersion } from '../../lib/core/node/k3s-versions';
 import { OpenYurtAppSet } from '../../lib/flavors/openyurt-app-set';
-import { registryOf } from '../../lib/private/registry-mirrors';
-import { embeddedImages } from '../../lib/node/private/embedded-images';
+import { registryOf } from '../../lib/core/node/registry-mirrors';
+import { embeddedImages } from '../../lib/core/node/embedded-images';
 import { buildSite, microSite, synthObjects } from '../support/fixtures';
 
 const app = { name: 'collector', namespace: 'apps', image: 'ghcr.io/acme/collector:1.0.0', ports: [{ name: 'http', port: 8080 }] };

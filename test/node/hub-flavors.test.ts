@@ -1,5 +1,5 @@
 import { resolveSiteSpec, SiteSpec } from '../../lib';
-import { hubFlavorProblems, hubWithSiteFlavors } from '../../lib/node/hub-flavors';
+import { hubFlavorProblems, hubWithSiteFlavors } from '../../lib/cluster/hub-flavors';
 import type { CloudHubOptions } from '../../lib/terraform/cloud-hub-options';
 import { microSite } from '../support/fixtures';
 

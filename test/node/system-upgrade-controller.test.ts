@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { EdgeFleet } from '../../lib';
-import { hasNvidiaNodes, k3sProvidesNvidiaRuntimeClass } from '../../lib/node/nvidia-runtime-class';
+import { hasNvidiaNodes, k3sProvidesNvidiaRuntimeClass } from '../../lib/cluster/nvidia-runtime-class';
 import {
   SYSTEM_UPGRADE_CONTROLLER_CRD, SYSTEM_UPGRADE_CONTROLLER_MANIFEST, SYSTEM_UPGRADE_CONTROLLER_TAG,
-} from '../../lib/node/private/system-upgrade-controller-manifests';
-import { controllerManifest, systemUpgradeControllerImages } from '../../lib/node/system-upgrade-controller';
-import { loadInventoryFile } from '../../lib/site/inventory';
+} from '../../lib/core/node/system-upgrade-controller-manifests';
+import { controllerManifest, systemUpgradeControllerImages } from '../../lib/core/node/system-upgrade-controller';
+import { loadInventoryFile } from '../../lib/fleet/inventory';
 
 const FACTS = path.join(__dirname, '..', '..', '..', 'shared', 'charts', 'system-upgrade-controller', SYSTEM_UPGRADE_CONTROLLER_TAG);
 const fleet = loadInventoryFile(path.join(__dirname, '..', '..', 'apps', 'fleet.yaml'));

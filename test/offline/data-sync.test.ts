@@ -1,8 +1,8 @@
 import { EdgeSite, EdgeValidationError, SiteSpec } from '../../lib';
 import { LocalStorage } from '../../lib/data/local-storage';
 import { DataSync, DataSyncProps } from '../../lib/offline/data-sync';
-import { dataSyncComponent } from '../../lib/offline/private/offline-components';
-import { Problems } from '../../lib/private/problems';
+import { dataSyncComponent } from '../../lib/offline/offline-components';
+import { Problems } from '../../lib/core/validation/problems';
 import { conformanceProblems, diskNodes, readProblems, resolvedSite, storageSite } from '../data/support';
 import { findObject, synthObjects } from '../support/fixtures';
 import { describeWithSchemas } from '../support/schema-gate';

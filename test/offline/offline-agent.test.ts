@@ -1,7 +1,7 @@
 import { EdgeSite, EdgeValidationError, SiteSpec } from '../../lib';
 import { OfflineAgent, OfflineAgentProps } from '../../lib/offline/offline-agent';
-import { offlineAgentComponent } from '../../lib/offline/private/offline-components';
-import { Problems } from '../../lib/private/problems';
+import { offlineAgentComponent } from '../../lib/offline/offline-components';
+import { Problems } from '../../lib/core/validation/problems';
 import { conformanceProblems, readProblems, resolvedSite } from '../data/support';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 import { describeWithSchemas } from '../support/schema-gate';

@@ -5,7 +5,7 @@ import {
   PodSecurityLevel,
   PodSecurityViolation,
   podTemplateOf,
-} from '../../lib/policy/pod-security';
+} from '../../lib/core/policy/pod-security';
 
 /** A pod that meets restricted, with an init container and an ephemeral container. */
 function restrictedPod(): { metadata: any; spec: any } {

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib';
-import { PolicyGate } from '../../lib/policy/policy-gate';
+import { PolicyGate } from '../../lib/core/policy/policy-gate';
 import type { EdgeSite } from '../../lib';
 import { buildSite, microSite } from '../support/fixtures';
 

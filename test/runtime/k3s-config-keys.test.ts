@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { KUBERNETES_VERSIONS, loadInventoryFile, NodeSpec, ResolvedSiteSpec, SiteSpec } from '../../lib';
-import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, K3S_VERSIONS, k3sHasFeature, WILDCARD_MIRROR_GATE } from '../../lib/node/k3s-versions';
+import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, K3S_VERSIONS, k3sHasFeature, WILDCARD_MIRROR_GATE } from '../../lib/core/node/k3s-versions';
 import { buildSite, microSite } from '../support/fixtures';
 import { k3sConfigProblems, k3sFlags, k3sFlagsFixture, K3S_FLAG_FIXTURES } from '../support/k3s-flags';
 import { EXAMPLE_INVENTORY, exampleFleetFiles } from '../support/programs';

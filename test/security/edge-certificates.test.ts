@@ -1,6 +1,6 @@
 import { EdgeValidationError } from '../../lib';
-import { Problems } from '../../lib/private/problems';
-import { resolveSiteSpec } from '../../lib/site/inventory';
+import { Problems } from '../../lib/core/validation/problems';
+import { resolveSiteSpec } from '../../lib/fleet/inventory';
 import { EDGE_CERTIFICATES_COMPONENT, EdgeCertificates, EdgeCertificatesOptions } from '../../lib/security/edge-certificates';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { containerResources, EdgeValidationError, tierProfile } from '../../lib';
-import { Problems } from '../../lib/private/problems';
-import { resolveSiteSpec } from '../../lib/site/inventory';
+import { Problems } from '../../lib/core/validation/problems';
+import { resolveSiteSpec } from '../../lib/fleet/inventory';
 import { EDGE_ISOLATION_COMPONENT, EdgeIsolation, EdgeIsolationOptions } from '../../lib/security/edge-isolation';
 import type { EdgeSite } from '../../lib';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as yaml from 'js-yaml';
 import { EdgeValidationError } from '../../lib';
-import { Problems } from '../../lib/private/problems';
-import { resolveSiteSpec } from '../../lib/site/inventory';
+import { Problems } from '../../lib/core/validation/problems';
+import { resolveSiteSpec } from '../../lib/fleet/inventory';
 import { RUNTIME_SECURITY_COMPONENT, RuntimeSecurity, RuntimeSecurityOptions } from '../../lib/security/runtime-security';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 

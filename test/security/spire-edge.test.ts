@@ -1,8 +1,8 @@
 import { EdgeValidationError } from '../../lib';
 import { CHART_FACTS } from '../../lib/convergence/chart-facts';
-import { CHARTS } from '../../lib/terraform/versions';
-import { Problems } from '../../lib/private/problems';
-import { resolveSiteSpec } from '../../lib/site/inventory';
+import { CHARTS } from '../../lib/core/versions';
+import { Problems } from '../../lib/core/validation/problems';
+import { resolveSiteSpec } from '../../lib/fleet/inventory';
 import { SPIRE_EDGE_COMPONENT, SpireEdge, SpireEdgeOptions } from '../../lib/security/spire-edge';
 import { buildSite, findObject, microSite, synthObjects } from '../support/fixtures';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
-import { validateInventory } from '../../lib/site/inventory';
+import { validateInventory } from '../../lib/fleet/inventory';
 import { hubSpireClusters, hubSpireProblems, hubWithSpireSites } from '../../lib/security/spire-hub';
 import { SpireEdge } from '../../lib/security/spire-edge';
 import { CloudHubOptions, CloudHubStack, CloudHubStackProps, terraformFiles } from '../../lib/terraform';

@@ -1,4 +1,4 @@
-import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, k3sHasFeature, K3sVersionGate } from '../../lib/node/k3s-versions';
+import { DISABLE_DEFAULT_ENDPOINT_GATE, ETCD_S3_CONFIG_SECRET_GATE, k3sHasFeature, K3sVersionGate } from '../../lib/core/node/k3s-versions';
 import { FieldShape, upstreamFields, UpstreamFields } from './upstream-keys';
 
 /** A k3s command: the node's role. */

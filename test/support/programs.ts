@@ -3,7 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { EdgeFleet } from '../../lib';
-import type { OutputFile } from '../../lib/private/manifests';
+import type { OutputFile } from '../../lib/core/manifests';
 
 /**
  * The real programs the runtime suites feed generated configs to. `.ci/run` installs them

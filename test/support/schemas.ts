@@ -14,14 +14,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CrdSchemas as LibCrdSchemas } from '../../lib/policy/crd-schemas';
-import { KubernetesSchemas as LibKubernetesSchemas } from '../../lib/policy/kubernetes-schemas';
-import { isDir, loadKubeYaml, yamlFilesUnder } from '../../lib/policy/private/schema-util';
+import { CrdSchemas as LibCrdSchemas } from '../../lib/core/policy/crd-schemas';
+import { KubernetesSchemas as LibKubernetesSchemas } from '../../lib/core/policy/kubernetes-schemas';
+import { isDir, loadKubeYaml, yamlFilesUnder } from '../../lib/core/policy/private/schema-util';
 
-import type { Validators as LibValidators } from '../../lib/policy/validate-objects';
+import type { Validators as LibValidators } from '../../lib/core/policy/validate-objects';
 
-export { checkObjectSchema, describeObject, validateObjects } from '../../lib/policy/validate-objects';
-export type { ObjectSchemaError, ObjectSchemaResult } from '../../lib/policy/validate-objects';
+export { checkObjectSchema, describeObject, validateObjects } from '../../lib/core/policy/validate-objects';
+export type { ObjectSchemaError, ObjectSchemaResult } from '../../lib/core/policy/validate-objects';
 
 /** Where the schema folders are. */
 export interface SchemaRoots {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudHubOptions, CloudHubStack, CloudHubStackProps, KUBEEDGE_VERSION, terraformFiles } from '../../lib/terraform';
 import { InMemoryRoot } from '../../lib/terraform/private/stack-json';
-import { CHARTS } from '../../lib/terraform/versions';
+import { CHARTS } from '../../lib/core/versions';
 import { releasesOf, valuesOf } from './support/stacks';
 
 function hubStack(hub: Partial<CloudHubOptions>): any {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { EdgeFleet } from '../../lib';
-import { loadInventoryFile } from '../../lib/site/inventory';
+import { loadInventoryFile } from '../../lib/fleet/inventory';
 import { CHARTS, ClusterPlatform, EdgeClusterStack, platformFromSite } from '../../lib/terraform';
 import { InMemoryRoot } from '../../lib/terraform/private/stack-json';
 import { releasesOf, site, siteStack, valuesOf } from './support/stacks';

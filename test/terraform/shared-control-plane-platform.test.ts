@@ -2,7 +2,7 @@ import * as yaml from 'js-yaml';
 import { EdgeFleet, EdgeValidationError, ResolvedSiteSpec, resolveSiteSpec, SiteSpec, validateInventory } from '../../lib';
 import { checkGitOpsOutput } from '../../lib/gitops/check-gitops-output';
 import { resolveGitOpsSettings } from '../../lib/gitops/resolve-gitops-settings';
-import { hubWithSharedControlPlaneSites, sharedControlPlaneSiteProblems } from '../../lib/node/hub-flavors';
+import { hubWithSharedControlPlaneSites, sharedControlPlaneSiteProblems } from '../../lib/cluster/hub-flavors';
 import { CloudHubOptions, CloudHubStack, terraformFiles, TerraformSettings } from '../../lib/terraform';
 import { InMemoryRoot } from '../../lib/terraform/private/stack-json';
 import { microSite, rawInventory } from '../support/fixtures';

@@ -1,4 +1,4 @@
-import { Problems } from '../../lib/private/problems';
+import { Problems } from '../../lib/core/validation/problems';
 import { readSiteTerraformSettings, readTerraformInventory, readTerraformSettings, terraformFiles } from '../../lib/terraform';
 import { rawInventory } from '../support/fixtures';
 

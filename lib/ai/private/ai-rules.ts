@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
-import type { EdgeAppOptions } from '../../site/edge-app';
-import { ACCELERATOR_KINDS, ResolvedNodeSpec, ResolvedSiteSpec } from '../../site/site-spec';
-import type { Tier } from '../../site/tier';
-import { checkEdgeAppOptions } from '../../private/edge-app-rules';
-import { dns1123SubdomainProblem } from '../../private/names';
-import { isPort } from '../../private/network';
-import { childPath, Problems } from '../../private/problems';
-import { parseBytes } from '../../private/quantity';
+import type { EdgeAppOptions } from '../../core/site/edge-app';
+import { ACCELERATOR_KINDS, ResolvedNodeSpec, ResolvedSiteSpec } from '../../core/spec/site-spec';
+import type { Tier } from '../../core/spec/tier';
+import { checkEdgeAppOptions } from '../../core/validation/edge-app-rules';
+import { dns1123SubdomainProblem } from '../../core/validation/names';
+import { isPort } from '../../core/validation/network';
+import { childPath, Problems } from '../../core/validation/problems';
+import { parseBytes } from '../../core/validation/quantity';
 import { DEVICE_ACCELERATORS, EdgeAIInferenceOptions, INFERENCE_DEVICES } from '../ai-options';
 
 /** The metrics port as an app port. */

@@ -1,9 +1,9 @@
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { ACCELERATOR_KINDS } from '../../site/site-spec';
-import { TIERS } from '../../site/tier';
-import { childPath, Problems } from '../../private/problems';
-import { describe, MappingReader } from '../../private/reader';
-import { readAppPart } from '../../mec/private/read-app-part';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { ACCELERATOR_KINDS } from '../../core/spec/site-spec';
+import { TIERS } from '../../core/spec/tier';
+import { childPath, Problems } from '../../core/validation/problems';
+import { describe, MappingReader } from '../../core/validation/reader';
+import { readAppPart } from '../../core/validation/read-app-part';
 import {
   EdgeAIInferenceOptions, INFERENCE_DEVICES, InferenceAutoscalingOptions, InferenceModelOptions, InferenceResultsOptions,
 } from '../ai-options';

@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { workloadLabels } from '../../private/labels';
+import { workloadLabels } from '../../core/site/labels';
 import {
   containerResources, restrictedContainerSecurityContext, scratchVolumes,
-} from '../../security/pod-defaults';
-import type { ContainerBudget, Tier } from '../../site/tier';
-import { diskNode } from './component-rules';
-import { envVars } from './pod-helpers';
+} from '../../core/workload/pod-defaults';
+import type { ContainerBudget, Tier } from '../../core/spec/tier';
+import { diskNode } from '../../core/workload/component-rules';
+import { envVars } from '../../core/workload/pod-helpers';
 import { siteCronJob } from './site-cron-job';
-import { ClaimClass, createClaim } from './volume-claims';
+import { ClaimClass, createClaim } from '../../core/workload/volume-claims';
 
 /** What the backup of one PostgreSQL database needs. */
 export interface BackupSpec {

@@ -1,6 +1,6 @@
 import type { StorageClaim } from '../local-storage';
-import { parseBytes } from '../../private/quantity';
-import type { Tier } from '../../site/tier';
+import { parseBytes } from '../../core/validation/quantity';
+import type { Tier } from '../../core/spec/tier';
 
 /** A declared disk of a node, offered as one local PersistentVolume. */
 export interface LocalDisk {

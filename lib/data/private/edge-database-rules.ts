@@ -1,13 +1,13 @@
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import { checkResources, readResources } from '../../private/resources';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { TIERS } from '../../site/tier';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import { checkResources, readResources } from '../../core/workload/resources';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { TIERS } from '../../core/spec/tier';
 import { DATABASE_ENGINES, DatabaseBackupOptions, EdgeDatabaseOptions } from '../edge-database';
 import {
   assignDefined, checkCronSchedule, checkDiskRef, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize,
   checkUsernamePasswordSecret, placementTier, readOneOrMany, readUsernamePasswordSecret,
-} from './component-rules';
+} from '../../core/workload/component-rules';
 
 const DATABASE_KEYS = [
   'name', 'namespace', 'engine', 'image', 'database', 'credentials', 'storage', 'storageClass', 'disk', 'tier', 'node', 'replicas',

@@ -1,9 +1,9 @@
-import { dns1123SubdomainProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import { dns1123SubdomainProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 import { LOCAL_STORAGE_PROVISIONERS, LocalStorageOptions, selectedDisks } from '../local-storage';
-import { assignDefined, checkDiskRef, checkInteger } from './component-rules';
+import { assignDefined, checkDiskRef, checkInteger } from '../../core/workload/component-rules';
 
 const LOCAL_STORAGE_KEYS = ['provisioner', 'className', 'disks', 'replicas'];
 

@@ -1,16 +1,16 @@
-import { dns1123SubdomainProblem } from '../../private/names';
-import { cidrProblem } from '../../private/network';
-import { registryOf } from '../../private/registry-mirrors';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import { checkResources, readResources } from '../../private/resources';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { TIERS } from '../../site/tier';
+import { dns1123SubdomainProblem } from '../../core/validation/names';
+import { cidrProblem } from '../../core/validation/network';
+import { registryOf } from '../../core/node/registry-mirrors';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import { checkResources, readResources } from '../../core/workload/resources';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { TIERS } from '../../core/spec/tier';
 import type { RegistryCacheOptions } from '../registry-cache';
 import {
   assignDefined, checkCronSchedule, checkDiskRef, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize,
   checkUsernamePasswordSecret, httpUrlProblem, readUsernamePasswordSecret,
-} from './component-rules';
+} from '../../core/workload/component-rules';
 
 const REGISTRY_CACHE_KEYS = [
   'name', 'namespace', 'image', 'registry', 'remoteUrl', 'credentials', 'images', 'syncSchedule', 'syncImage', 'storage', 'storageClass', 'disk', 'nodePort', 'mirrorNodes',

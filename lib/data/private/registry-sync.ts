@@ -1,18 +1,18 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { imagesOf } from '../../private/images';
-import { workloadLabels } from '../../private/labels';
-import { registryOf } from '../../private/registry-mirrors';
-import { resolvedJson } from '../../private/resolved-json';
+import { imagesOf } from '../../core/workload/images';
+import { workloadLabels } from '../../core/site/labels';
+import { registryOf } from '../../core/node/registry-mirrors';
+import { resolvedJson } from '../../core/resolved-json';
 import {
   containerResources, restrictedContainerSecurityContext, scratchVolumes,
-} from '../../security/pod-defaults';
-import type { EdgeSite } from '../../site/edge-site';
-import type { ContainerBudget, Tier } from '../../site/tier';
+} from '../../core/workload/pod-defaults';
+import type { EdgeSite } from '../../fleet/edge-site';
+import type { ContainerBudget, Tier } from '../../core/spec/tier';
 import type { UsernamePasswordSecret } from '../edge-database';
-import { allowEgressToCidrs } from './network-access';
-import { envVars } from './pod-helpers';
+import { allowEgressToCidrs } from '../../core/workload/network-access';
+import { envVars } from '../../core/workload/pod-helpers';
 import { siteCronJob } from './site-cron-job';
 
 /** Where the sync pod reads its image list. */

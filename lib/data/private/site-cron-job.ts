@@ -1,9 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { applicationPodDefaults } from '../../security/pod-defaults';
-import { placePods } from '../../site/placement';
-import type { ContainerBudget, Tier } from '../../site/tier';
-import { registerPods } from './pod-helpers';
+import { applicationPodDefaults } from '../../core/workload/pod-defaults';
+import { placePods } from '../../core/site/placement';
+import type { ContainerBudget, Tier } from '../../core/spec/tier';
+import { registerPods } from '../../core/workload/pod-helpers';
 
 /** A data component's CronJob: one container, run on its tier's nodes as an application pod. */
 export interface SiteCronJobSpec {

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import { runsEdgeCore } from '../../flavors/flavor-labels';
-import { unpinnedImageProblem } from '../../private/image';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
-import { isPort } from '../../private/network';
-import { childPath, Problems } from '../../private/problems';
+import { runsEdgeCore } from '../../core/site/flavor-labels';
+import { unpinnedImageProblem } from '../../core/workload/image';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { DURATION_RULE, parseDurationSeconds } from '../../core/validation/duration';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../core/validation/names';
+import { isPort } from '../../core/validation/network';
+import { childPath, Problems } from '../../core/validation/problems';
 import {
   DEVICE_ACCESS_MODES, DEVICE_PROPERTY_TYPES, DEVICE_PROTOCOLS, DeviceProtocol, EdgeDeviceModelOptions, EdgeDeviceOptions, EdgeDevicesOptions, MODBUS_BAUD_RATES,
   MODBUS_REGISTERS, ModbusProtocolOptions, ModbusVisitor,

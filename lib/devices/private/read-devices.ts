@@ -1,6 +1,6 @@
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { Problems } from '../../private/problems';
-import { describe, MappingReader } from '../../private/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { Problems } from '../../core/validation/problems';
+import { describe, MappingReader } from '../../core/validation/reader';
 import {
   DEVICE_ACCESS_MODES, DEVICE_PROPERTY_TYPES, DEVICE_PROTOCOLS, DeviceMapperOptions, DeviceModelProperty, DevicePropertyOptions, EdgeDeviceModelOptions, EdgeDeviceOptions,
   EdgeDevicesOptions, MODBUS_REGISTERS, ModbusProtocolOptions, ModbusVisitor,

@@ -1,9 +1,9 @@
-import { checkEdgeAppOptions } from '../../private/edge-app-rules';
-import { childPath, Problems } from '../../private/problems';
-import type { EdgeAppOptions } from '../../site/edge-app';
-import type { ClusterFlavor, ResolvedSiteSpec } from '../../site/site-spec';
-import { isTier, TIERS } from '../../site/tier';
-import { spreadNodes } from '../flavor-labels';
+import { checkEdgeAppOptions } from '../../core/validation/edge-app-rules';
+import { childPath, Problems } from '../../core/validation/problems';
+import type { EdgeAppOptions } from '../../core/site/edge-app';
+import type { ClusterFlavor, ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { isTier, TIERS } from '../../core/spec/tier';
+import { spreadNodes } from '../../core/site/flavor-labels';
 import type { SpreadTargetOptions } from '../spread-options';
 
 /** What differs between the OpenYurt and KubeEdge spread workloads, for the rules and messages. */

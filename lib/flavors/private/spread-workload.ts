@@ -1,15 +1,15 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { appContainer, deploymentStrategy } from '../../private/workload-parts';
-import { SITE_LABEL, siteLabels, workloadLabels } from '../../private/labels';
-import { parseBytes, parseCpuMillis } from '../../private/quantity';
-import { resolveBudget } from '../../private/resources';
-import { applicationPodDefaults, containerResources, scratchVolumes } from '../../security/pod-defaults';
-import type { EdgeAppOptions } from '../../site/edge-app';
-import { EdgeSite } from '../../site/edge-site';
-import { placePods } from '../../site/placement';
-import { clusterObjectName } from '../../site/shared-control-plane';
-import { TIERS, tierProfile } from '../../site/tier';
+import { appContainer, deploymentStrategy } from '../../core/workload/workload-parts';
+import { SITE_LABEL, siteLabels, workloadLabels } from '../../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../../core/validation/quantity';
+import { resolveBudget } from '../../core/workload/resources';
+import { applicationPodDefaults, containerResources, scratchVolumes } from '../../core/workload/pod-defaults';
+import type { EdgeAppOptions } from '../../core/site/edge-app';
+import { EdgeSite } from '../../fleet/edge-site';
+import { placePods } from '../../core/site/placement';
+import { clusterObjectName } from '../../core/site/shared-control-plane';
+import { TIERS, tierProfile } from '../../core/spec/tier';
 import type { SpreadTargetOptions } from '../spread-options';
 
 /** What a spread workload consists of besides the object that spreads it. */

@@ -2,13 +2,13 @@ import { Chart } from 'cdk8s';
 import {
   BundleSpecDependsOn, BundleSpecHelm, GitRepo, GitRepoSpecTargets, toJson_BundleSpecDependsOn, toJson_BundleSpecHelm, toJson_GitRepoSpecTargets,
 } from '../../../imports/fleet.cattle.io';
-import { MANAGED_BY_LABEL, PART_OF_LABEL, SITE_LABEL, siteLabels } from '../../private/labels';
-import { OutputFile, yamlFile } from '../../private/manifests';
-import { TIER_LABEL } from '../../site/tier';
+import { MANAGED_BY_LABEL, PART_OF_LABEL, SITE_LABEL, siteLabels } from '../../core/site/labels';
+import { OutputFile, yamlFile } from '../../core/manifests';
+import { TIER_LABEL } from '../../core/spec/tier';
 import type { ResolvedGitOpsSettings, ResolvedFleetSettings } from '../gitops-settings';
 import type { GitOpsSite } from '../gitops-output';
 import { FLEET_DIR, FLEET_YAML, KUSTOMIZATION_YAML, repositoryPathOf, siteDir, SITES_DIR } from './gitops-paths';
-import { platformNamespace } from '../../site/shared-control-plane';
+import { platformNamespace } from '../../core/site/shared-control-plane';
 
 export const REGION_LABEL = 'topology.kubernetes.io/region';
 /**

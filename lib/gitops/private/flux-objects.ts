@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../../imports/source.toolkit.fluxcd.io';
-import { siteLabels } from '../../private/labels';
-import { OutputFile, yamlFile } from '../../private/manifests';
+import { siteLabels } from '../../core/site/labels';
+import { OutputFile, yamlFile } from '../../core/manifests';
 import type { GitOpsSite } from '../gitops-output';
 import type { ResolvedGitOpsSettings } from '../gitops-settings';
 import { fluxSiteDir, HUB_FLUX_LISTING, KUSTOMIZATION_YAML, repositoryPathOf, siteDir } from './gitops-paths';

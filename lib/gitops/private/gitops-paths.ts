@@ -1,4 +1,4 @@
-import { HUB_FLUX_FOLDER } from '../../site/shared-control-plane';
+import { HUB_FLUX_FOLDER } from '../../core/site/shared-control-plane';
 import type { ResolvedGitOpsSettings } from '../gitops-settings';
 
 /** Output folder of the sites' Kubernetes objects (one folder per site). */

@@ -1,8 +1,8 @@
-import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
-import { Problems } from '../../private/problems';
-import { parseBytes } from '../../private/quantity';
-import { describe, MappingReader } from '../../private/reader';
+import { DURATION_RULE, parseDurationSeconds } from '../../core/validation/duration';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../core/validation/names';
+import { Problems } from '../../core/validation/problems';
+import { parseBytes } from '../../core/validation/quantity';
+import { describe, MappingReader } from '../../core/validation/reader';
 import {
   DEFAULT_BUNDLE_SIZE_LIMIT, DEFAULT_FLEET_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_GITOPS_BRANCH, DEFAULT_GITOPS_PATH,
   FLEET_TARGET_LABELS, GITOPS_ENGINES, GitOpsEngine, ResolvedFleetSettings, ResolvedFluxSettings, ResolvedGitOpsSettings,

@@ -1,10 +1,10 @@
-import type { AppPort, AppProbes } from '../../site/edge-app';
-import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../../site/site-spec';
-import { checkEdgeAppOptions } from '../../private/edge-app-rules';
-import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
-import { childPath, Problems } from '../../private/problems';
+import type { AppPort, AppProbes } from '../../core/site/edge-app';
+import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { checkEdgeAppOptions } from '../../core/validation/edge-app-rules';
+import { DURATION_RULE, parseDurationSeconds } from '../../core/validation/duration';
+import { childPath, Problems } from '../../core/validation/problems';
 import { MEC_NODE_LABEL, MEC_QOS_CLASSES, MecServiceOptions } from '../mec-options';
-import { ACCELERATOR_LABEL } from '../../private/labels';
+import { ACCELERATOR_LABEL } from '../../core/site/labels';
 
 /**
  * The rules of a MEC service, shared by the MecService construct (which throws)

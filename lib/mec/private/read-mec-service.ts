@@ -1,10 +1,10 @@
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { TIERS } from '../../site/tier';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { TIERS } from '../../core/spec/tier';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
 import { MEC_QOS_CLASSES, MecServiceOptions } from '../mec-options';
 import { checkMecServiceOptions } from './mec-rules';
-import { readAppPart } from './read-app-part';
+import { readAppPart } from '../../core/validation/read-app-part';
 
 /** The EdgeApp options a MEC service shares. */
 export const MEC_APP_KEYS = [

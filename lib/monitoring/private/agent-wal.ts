@@ -1,7 +1,7 @@
-import { parseCpuMillis } from '../../private/quantity';
-import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../../site/site-spec';
-import { joinsHubControlPlane } from '../../site/shared-control-plane';
-import { tierProfile } from '../../site/tier';
+import { parseCpuMillis } from '../../core/validation/quantity';
+import type { ResolvedNodeSpec, ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { joinsHubControlPlane } from '../../core/site/shared-control-plane';
+import { tierProfile } from '../../core/spec/tier';
 import type { ScrapeTarget } from '../monitoring-options';
 import { parsePrometheusDurationSeconds } from './prometheus-duration';
 

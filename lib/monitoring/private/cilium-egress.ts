@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   CiliumNetworkPolicy, CiliumNetworkPolicySpecEgressToEntities, CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
 } from '../../../imports/cilium.io';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 
 /** What a monitoring pod reaches outside the pod network. */
 export interface NodeEgressOptions {

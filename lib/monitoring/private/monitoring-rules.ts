@@ -1,10 +1,10 @@
-import type { SecretKeyReference } from '../../site/edge-app';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { isTier } from '../../site/tier';
-import { dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
-import { parseBytes } from '../../private/quantity';
-import { checkResources } from '../../private/resources';
+import type { SecretKeyReference } from '../../core/site/edge-app';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { isTier } from '../../core/spec/tier';
+import { dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
+import { parseBytes } from '../../core/validation/quantity';
+import { checkResources } from '../../core/workload/resources';
 import type { EdgeMonitoringOptions, MonitoringLogsOptions, RemoteWriteOptions } from '../monitoring-options';
 import { parsePrometheusDurationSeconds, PROMETHEUS_DURATION_RULE } from './prometheus-duration';
 

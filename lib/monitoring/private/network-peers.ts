@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { k8s } from 'cdk8s-plus-28';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 
 /**
  * NetworkPolicy peers for traffic that leaves the pod network: the Kubernetes API

@@ -1,5 +1,5 @@
 import { HUB_ALERTS_LABEL } from '../alert-evaluation';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 import type { PrometheusMode, ScrapeTarget } from '../monitoring-options';
 import { formatPrometheusDuration, parsePrometheusDurationSeconds } from './prometheus-duration';
 

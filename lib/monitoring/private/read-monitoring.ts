@@ -1,9 +1,9 @@
-import type { SecretKeyReference } from '../../site/edge-app';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { TIERS } from '../../site/tier';
-import { MappingReader } from '../../private/reader';
-import { Problems } from '../../private/problems';
-import { readResources } from '../../private/resources';
+import type { SecretKeyReference } from '../../core/site/edge-app';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { TIERS } from '../../core/spec/tier';
+import { MappingReader } from '../../core/validation/reader';
+import { Problems } from '../../core/validation/problems';
+import { readResources } from '../../core/workload/resources';
 import type { EdgeMonitoringOptions, MonitoringAlertOptions, MonitoringLogsOptions, PrometheusStorageOptions, RemoteWriteOptions } from '../monitoring-options';
 import { checkEdgeMonitoringOptions } from './monitoring-rules';
 

@@ -1,11 +1,11 @@
 import {
   assignDefined, checkDiskRef, checkEnv, checkImage, checkInteger, checkLabelName, checkNamespace, checkPlacement, checkStorageSize, readSecretEnv,
-} from '../../data/private/component-rules';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import { checkResources, readResources } from '../../private/resources';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { TIERS } from '../../site/tier';
+} from '../../core/workload/component-rules';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import { checkResources, readResources } from '../../core/workload/resources';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { TIERS } from '../../core/spec/tier';
 import { DataSyncOptions, SYNC_MODES } from '../data-sync';
 import { checkCloudEndpoint } from './offline-agent-rules';
 

@@ -1,10 +1,10 @@
 import {
   assignDefined, checkEnv, checkImage, checkInteger, checkLabelName, checkNamespace, checkStorageSize, httpUrlProblem, readSecretEnv, urlOutsideCidrs,
-} from '../../data/private/component-rules';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import { checkResources, readResources } from '../../private/resources';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+} from '../../core/workload/component-rules';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import { checkResources, readResources } from '../../core/workload/resources';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 import type { OfflineAgentOptions, OfflineCacheOptions } from '../offline-agent';
 
 const OFFLINE_AGENT_KEYS = ['image', 'name', 'namespace', 'offlineMode', 'cache', 'cloudEndpoint', 'healthPort', 'healthPath', 'env', 'secretEnv', 'resources', 'runAsUser'];

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
-import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import { DURATION_RULE, parseDurationSeconds } from '../../core/validation/duration';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 import type { CertificatePolicy, DeviceCertificate, EdgeCertificatesOptions, HostAddresses } from '../edge-certificates';
 
 /** Node certificates: 90 days, renewed 15 days before they expire, RSA 2048 in PKCS#1. */

@@ -1,8 +1,8 @@
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../private/names';
-import { cidrProblem, isPort } from '../../private/network';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../core/validation/names';
+import { cidrProblem, isPort } from '../../core/validation/network';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 import type { CloudEgress, EdgeIsolationOptions, IsolationPort, IsolationRule, NetworkAllow, ScrapeAllow } from '../edge-isolation';
 
 const ISOLATION_KEYS = ['siteIngress', 'cloudEgress', 'monitoringNamespace', 'scrape', 'allows'];

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { podTemplateOf } from '../../policy/pod-security';
-import type { EdgeApp } from '../../site/edge-app';
-import type { AllowPeer, AllowPolicy, AllowPort } from './network-allow';
-import { resolvedJson } from '../../private/resolved-json';
+import { podTemplateOf } from '../../core/policy/pod-security';
+import type { EdgeApp } from '../../core/site/edge-app';
+import type { AllowPeer, AllowPolicy, AllowPort } from '../../core/workload/network-allow';
+import { resolvedJson } from '../../core/resolved-json';
 
 /** A policy EdgeIsolation made, with the object it became. */
 export interface PolicyRecord {

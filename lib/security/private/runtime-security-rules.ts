@@ -1,11 +1,11 @@
 import * as yaml from 'js-yaml';
-import { dns1123LabelProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
-import { MappingReader } from '../../private/reader';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
-import { isTier, TIERS } from '../../site/tier';
+import { dns1123LabelProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
+import { MappingReader } from '../../core/validation/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
+import { isTier, TIERS } from '../../core/spec/tier';
 import type { FalcoPriority, RuntimeSecurityOptions } from '../runtime-security';
-import { checkResources, readResources } from '../../private/resources';
+import { checkResources, readResources } from '../../core/workload/resources';
 
 /** Falco's rule priorities, most severe first. */
 export const FALCO_PRIORITIES: readonly FalcoPriority[] = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'];

@@ -1,15 +1,15 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { workloadLabels } from '../../private/labels';
-import { parseBytes, parseCpuMillis } from '../../private/quantity';
-import type { EdgeSite } from '../../site/edge-site';
-import { tolerateAllEdgeTaints } from '../../site/placement';
-import { tierProfile, TIERS } from '../../site/tier';
+import { workloadLabels } from '../../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../../core/validation/quantity';
+import type { EdgeSite } from '../../fleet/edge-site';
+import { tolerateAllEdgeTaints } from '../../core/site/placement';
+import { tierProfile, TIERS } from '../../core/spec/tier';
 import {
   containerResources, PSS_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
-} from '../pod-defaults';
+} from '../../core/workload/pod-defaults';
 import type { SpireEdgeOptions } from '../spire-edge';
-import { resolveBudget } from '../../private/resources';
+import { resolveBudget } from '../../core/workload/resources';
 import { agentConfig, PSAT_AUDIENCE, SPIRE_PATHS, SPIRE_PORTS } from './spire-config';
 import { AGENT_RULES, clusterGrant } from './spire-rbac';
 import { K3S_KUBELET_CA } from './spire-rules';

@@ -1,14 +1,14 @@
-import { joinsHubControlPlane } from '../../site/shared-control-plane';
+import { joinsHubControlPlane } from '../../core/site/shared-control-plane';
 import { isIP } from 'node:net';
-import { DURATION_RULE, parseDurationSeconds } from '../../private/duration';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../private/names';
-import { isPort } from '../../private/network';
-import { childPath, Problems } from '../../private/problems';
-import { parseBytes } from '../../private/quantity';
-import { MappingReader } from '../../private/reader';
-import type { ResolvedSiteSpec } from '../../site/site-spec';
+import { DURATION_RULE, parseDurationSeconds } from '../../core/validation/duration';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../core/validation/names';
+import { isPort } from '../../core/validation/network';
+import { childPath, Problems } from '../../core/validation/problems';
+import { parseBytes } from '../../core/validation/quantity';
+import { MappingReader } from '../../core/validation/reader';
+import type { ResolvedSiteSpec } from '../../core/spec/site-spec';
 import type { SpireEdgeOptions, SpireHubServer, SpireIdentity } from '../spire-edge';
-import { checkResources, readResources } from '../../private/resources';
+import { checkResources, readResources } from '../../core/workload/resources';
 
 // The SPIFFE trust domain grammar (go-spiffe): lowercase letters, digits, '.', '-' and '_'.
 const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;

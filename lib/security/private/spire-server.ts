@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { workloadLabels } from '../../private/labels';
-import { parseBytes, parseCpuMillis } from '../../private/quantity';
-import type { EdgeSite } from '../../site/edge-site';
-import { placePods } from '../../site/placement';
-import { tierProfile } from '../../site/tier';
+import { workloadLabels } from '../../core/site/labels';
+import { parseBytes, parseCpuMillis } from '../../core/validation/quantity';
+import type { EdgeSite } from '../../fleet/edge-site';
+import { placePods } from '../../core/site/placement';
+import { tierProfile } from '../../core/spec/tier';
 import {
   containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolumes,
-} from '../pod-defaults';
+} from '../../core/workload/pod-defaults';
 import type { SpireEdgeOptions } from '../spire-edge';
-import { podBudget, resolveBudget } from '../../private/resources';
+import { podBudget, resolveBudget } from '../../core/workload/resources';
 import { clusterGrant, CONTROLLER_MANAGER_RULES, namespaceGrant, SERVER_ATTESTOR_RULES, bundleRules } from './spire-rbac';
 import { SPIRE_HUB_BUNDLE_CONFIG_MAP } from '../spire-hub';
 import { controllerManagerConfig, serverConfig, SPIRE_PATHS, SPIRE_PORTS } from './spire-config';

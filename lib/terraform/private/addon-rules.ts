@@ -1,5 +1,5 @@
-import { dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
+import { dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
 import type { ClusterPlatform } from '../cluster-platform';
 
 /** The rules of the add-on options (device plugin, custom-metrics adapter), part of `checkClusterPlatform`. */

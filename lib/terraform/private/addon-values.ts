@@ -1,7 +1,7 @@
-import { EDGE_TAINT_KEY } from '../../site/tier';
+import { EDGE_TAINT_KEY } from '../../core/spec/tier';
 import type { CustomMetricsPlatformOptions, NvidiaDevicePluginOptions } from '../cluster-platform';
 import type { ResourceValues } from './platform-values';
-import { ACCELERATOR_LABEL } from '../../private/labels';
+import { ACCELERATOR_LABEL } from '../../core/site/labels';
 
 /**
  * The Helm values of the add-ons a site's workloads need from the platform layer

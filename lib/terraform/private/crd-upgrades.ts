@@ -1,6 +1,6 @@
 import { DataResource, TerraformStack } from 'cdktf';
 import type { ClusterAccess } from '../cluster-platform';
-import type { ChartKey } from '../versions';
+import type { ChartKey } from '../../core/versions';
 
 /**
  * How CRDs move. Helm installs a chart's `crds/` folder once and never upgrades or

@@ -1,6 +1,6 @@
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
-import { parseBytes } from '../../private/quantity';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
+import { parseBytes } from '../../core/validation/quantity';
 import { CloudHubOptions, HUB_SERVICE_TYPES, hubInstallsCertManager, HubReceiverOptions } from '../cloud-hub-options';
 import { checkClusterAccess, httpsUrlProblem, trustDomainRule } from './platform-rules';
 

@@ -5,7 +5,7 @@ import {
   SPIRE_HUB_PSAT_AUDIENCE, SPIRE_HUB_SERVER_PORT, SPIRE_HUB_SITE_NAMESPACE, SPIRE_IGNORED_NAMESPACES,
 } from '../../security/spire-hub';
 import type { HubMetricsReceiverOptions, HubReceiverOptions, HubSpireServerOptions, KubeEdgeCloudCoreOptions } from '../cloud-hub-options';
-import { KUBEEDGE_VERSION } from '../versions';
+import { KUBEEDGE_VERSION } from '../../core/versions';
 
 /** The Helm values of the hub's releases, typed like the sites' (see platform-values.ts). */
 

@@ -1,11 +1,11 @@
-import { parseDurationSeconds, DURATION_RULE } from '../../private/duration';
-import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from '../../private/names';
-import { childPath, Problems } from '../../private/problems';
+import { parseDurationSeconds, DURATION_RULE } from '../../core/validation/duration';
+import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from '../../core/validation/names';
+import { childPath, Problems } from '../../core/validation/problems';
 import {
   BACKEND_KINDS, ClusterAccess, ClusterPlatform, GITOPS_AGENT_KINDS, GitOpsAgentOptions, PLATFORM_CNIS, PLATFORM_MONITORING_MODES, ReleaseSettings,
   TerraformBackendOptions,
 } from '../cluster-platform';
-import { CHART_KEYS, CHARTS, ChartKey } from '../versions';
+import { CHART_KEYS, CHARTS, ChartKey } from '../../core/versions';
 import { checkAddons } from './addon-rules';
 
 /**

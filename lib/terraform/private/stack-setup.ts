@@ -2,7 +2,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release, ReleaseSet, ReleaseSetSensitive, ReleaseSetWo } from '@cdktf/provider-helm/lib/release';
 import { GcsBackend, HttpBackend, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { ClusterAccess, ReleaseSettings, TerraformBackendOptions } from '../cluster-platform';
-import { CHARTS, ChartKey, HELM_PROVIDER, TERRAFORM_REQUIRED_VERSION } from '../versions';
+import { CHARTS, ChartKey, HELM_PROVIDER, TERRAFORM_REQUIRED_VERSION } from '../../core/versions';
 import { canonicalJson } from './canonical-json';
 import { addCrdApply, CRD_DELIVERY } from './crd-upgrades';
 

@@ -1,6 +1,6 @@
 import type { SiteSpec } from '../../../lib';
-import { resolveSiteSpec } from '../../../lib/site/inventory';
-import type { ResolvedSiteSpec } from '../../../lib/site/site-spec';
+import { resolveSiteSpec } from '../../../lib/fleet/inventory';
+import type { ResolvedSiteSpec } from '../../../lib/core/spec/site-spec';
 import { ClusterPlatform, terraformFiles, TerraformFilesOptions } from '../../../lib/terraform';
 
 /** A resolved site with `count` nodes (the first a server). */
